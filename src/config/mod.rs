@@ -1,0 +1,188 @@
+//! Configuration: the JSON files users edit, parsed strictly (`raw`, `parse`), validated
+//! into checked types (`policy`, `deployment`, `scenario`), and the embedded defaults
+//! that make `pmmsim run <name>` work from any directory.
+//!
+//! Resolution: a file under `--config-dir` wins; otherwise the embedded copy is used. A
+//! scenario argument that ends in `.json` or names an existing file is read from disk.
+
+pub mod check;
+pub mod deployment;
+pub mod parse;
+pub mod policy;
+pub mod raw;
+pub mod scenario;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use deployment::{Commitments, Deployment};
+pub use policy::Policy;
+pub use scenario::Scenario;
+
+use crate::error::{Error, InputError, Result};
+
+/// Relative paths of the config files.
+pub const POLICY_FILE: &str = "capital-efficiency-policy.json";
+pub const DEPLOYMENT_FILE: &str = "deployment-status.json";
+pub const COMMITMENTS_FILE: &str = "treasury-liquidity-commitments.json";
+
+/// The shipped configs, compiled into the binary.
+const EMBEDDED: &[(&str, &str)] = &[
+    (POLICY_FILE, include_str!("../../config/capital-efficiency-policy.json")),
+    (DEPLOYMENT_FILE, include_str!("../../config/deployment-status.json")),
+    (COMMITMENTS_FILE, include_str!("../../config/treasury-liquidity-commitments.json")),
+    ("scenarios/hub_only_11.json", include_str!("../../config/scenarios/hub_only_11.json")),
+    ("scenarios/full_quote_1_56_137.json", include_str!("../../config/scenarios/full_quote_1_56_137.json")),
+    ("scenarios/bridge_shock_137_56.json", include_str!("../../config/scenarios/bridge_shock_137_56.json")),
+];
+
+/// Where config files come from: an optional directory over the embedded defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    pub dir: Option<PathBuf>,
+}
+
+/// A config file's text and the name to show in errors.
+#[derive(Debug, Clone)]
+pub struct ConfigText {
+    pub display: String,
+    pub text: String,
+}
+
+impl ConfigSource {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        Self { dir }
+    }
+
+    /// Reads `rel` from the config dir when it exists there, else from the embedded copy.
+    pub fn read(&self, rel: &str) -> Result<ConfigText> {
+        if let Some(dir) = &self.dir {
+            let path = dir.join(rel);
+            if path.exists() {
+                return read_file(&path);
+            }
+        }
+        EMBEDDED
+            .iter()
+            .find(|(name, _)| *name == rel)
+            .map(|(name, text)| ConfigText { display: format!("<embedded>/config/{name}"), text: (*text).to_string() })
+            .ok_or_else(|| Error::Input(InputError::new(rel, "no such config file in the config dir or the embedded defaults")))
+    }
+
+    /// The policy, from `override_file` when given.
+    pub fn policy(&self, override_file: Option<&Path>) -> Result<Policy> {
+        let file = match override_file {
+            Some(path) => read_file(path)?,
+            None => self.read(POLICY_FILE)?,
+        };
+        let raw = parse::parse_json(&file.text, &file.display)?;
+        Ok(Policy::check(raw, &file.display)?)
+    }
+
+    /// The deployment status.
+    pub fn deployment(&self) -> Result<Deployment> {
+        let file = self.read(DEPLOYMENT_FILE)?;
+        let raw = parse::parse_json(&file.text, &file.display)?;
+        Ok(Deployment::check(raw, &file.display)?)
+    }
+
+    /// The treasury liquidity commitments.
+    pub fn commitments(&self, deployment: &Deployment) -> Result<Commitments> {
+        let file = self.read(COMMITMENTS_FILE)?;
+        let raw = parse::parse_json(&file.text, &file.display)?;
+        Ok(Commitments::check(raw, deployment, &file.display)?)
+    }
+
+    /// The text of a scenario given by name or by path.
+    pub fn scenario_text(&self, name_or_path: &str) -> Result<ConfigText> {
+        let as_path = Path::new(name_or_path);
+        if name_or_path.ends_with(".json") || as_path.components().count() > 1 {
+            return read_file(as_path);
+        }
+        let rel = format!("scenarios/{name_or_path}.json");
+        self.read(&rel).map_err(|_| {
+            let names = self.scenario_names();
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            let mut err = InputError::new(name_or_path, format!("unknown scenario; known scenarios: {}", refs.join(", ")));
+            if let Some(best) = parse::nearest(name_or_path, &refs) {
+                err = err.hint(format!("did you mean `{best}`?"));
+            }
+            Error::Input(err)
+        })
+    }
+
+    /// Parses and validates a scenario given by name or path.
+    pub fn scenario(&self, name_or_path: &str, deployment: &Deployment) -> Result<Scenario> {
+        let file = self.scenario_text(name_or_path)?;
+        let raw = parse::parse_json(&file.text, &file.display)?;
+        Ok(Scenario::check(raw, deployment, &file.display)?)
+    }
+
+    /// Every scenario name: the embedded ones plus any in `<dir>/scenarios/`, sorted.
+    pub fn scenario_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = EMBEDDED
+            .iter()
+            .filter_map(|(rel, _)| rel.strip_prefix("scenarios/")?.strip_suffix(".json"))
+            .map(str::to_string)
+            .collect();
+        if let Some(dir) = &self.dir
+            && let Ok(entries) = std::fs::read_dir(dir.join("scenarios"))
+        {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if let Some(stem) = name.strip_suffix(".json")
+                    && !names.iter().any(|n| n == stem)
+                {
+                    names.push(stem.to_string());
+                }
+            }
+        }
+        names.sort();
+        names
+    }
+}
+
+fn read_file(path: &Path) -> Result<ConfigText> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    Ok(ConfigText { display: path.display().to_string(), text })
+}
+
+/// SHA-256 (hex) of the canonical JSON of `value`: object keys sorted, no whitespace.
+pub fn canonical_hash(value: &serde_json::Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    let digest = Sha256::digest(out.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn write_canonical(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String((*key).clone()).to_string());
+                out.push(':');
+                write_canonical(&map[*key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
