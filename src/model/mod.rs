@@ -1,0 +1,32 @@
+//! The model pieces, one file each, shaped like `rand_distr`: a struct of validated
+//! parameters whose `new()` returns `Result`, and a `step` that takes the RNG (or the
+//! random draws) from its caller. No model piece makes its own RNG or reads config files.
+
+pub mod flow;
+pub mod graph;
+pub mod pmm;
+pub mod routing;
+
+use std::fmt;
+
+/// A model parameter outside its allowed range. `field` is the config key (camelCase, as
+/// users write it) so the config layer can point at the JSON path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl ParamError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl std::error::Error for ParamError {}
