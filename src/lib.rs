@@ -5,3 +5,8 @@ pub mod model;
 pub mod stats;
 pub mod config;
 pub mod error;
+pub mod engine;
+pub mod scorecard;
+pub mod cli;
+pub mod commands;
+pub mod report;

@@ -2,10 +2,15 @@
 //! parameters whose `new()` returns `Result`, and a `step` that takes the RNG (or the
 //! random draws) from its caller. No model piece makes its own RNG or reads config files.
 
+pub mod capital;
 pub mod flow;
 pub mod graph;
+pub mod peg;
 pub mod pmm;
+pub mod redemptions;
 pub mod routing;
+pub mod shocks;
+pub mod volatility;
 
 use std::fmt;
 

@@ -1,0 +1,81 @@
+//! Command-line types (clap derive) and nothing else: parsing only, no behaviour.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Monte Carlo risk simulator for cross-chain stablecoin PMM pools and the treasury behind them.
+#[derive(Debug, Parser)]
+#[command(name = "pmmsim", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario and print or write its scorecard.
+    Run(RunArgs),
+    /// List the scenarios pmmsim knows, one line each.
+    List(ListArgs),
+}
+
+/// Output format of a scorecard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable tables.
+    Table,
+    /// The full scorecard as JSON (stable, diffable).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario name (see `pmmsim list`) or path to a scenario JSON file.
+    pub scenario: String,
+    /// Monte Carlo paths (default: the scenario's `monteCarlo.paths`).
+    #[arg(long)]
+    pub paths: Option<u64>,
+    /// Epochs per path (default: the scenario's `monteCarlo.epochs`).
+    #[arg(long)]
+    pub epochs: Option<u32>,
+    /// Base seed (default: the scenario's `monteCarlo.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Policy file (default: capital-efficiency-policy.json from the config dir or built in).
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Directory whose files override the built-in configs.
+    #[arg(long)]
+    pub config_dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// No progress bar or log lines on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Directory whose scenarios are listed beside the built-in ones.
+    #[arg(long)]
+    pub config_dir: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,32 @@
+//! The subcommands: each loads its inputs, calls the library, renders, and returns the
+//! exit status. `main` only maps errors to statuses.
+
+pub mod list;
+pub mod run;
+
+use crate::cli::{Cli, Command};
+use crate::error::Result;
+
+/// Exit status of a command that did not fail with an error: 0, or 1 for findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Success,
+    Findings,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Findings => 1,
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn dispatch(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::List(args) => list::list(&args),
+    }
+}

@@ -1,0 +1,134 @@
+//! `pmmsim run`: load and check the inputs, apply command-line overrides, simulate with
+//! a progress bar, build the scorecard and write it.
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::RunArgs;
+use crate::config::parse::parse_json;
+use crate::config::raw::RawScenario;
+use crate::config::{ConfigSource, Scenario, canonical_hash};
+use crate::engine::{self, Setup, Shard};
+use crate::error::{Error, Result};
+use crate::report::{self, output::emit};
+use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, gates};
+
+use super::Outcome;
+
+/// Everything `run` resolved from its arguments.
+pub struct Prepared {
+    pub setup: Setup,
+    pub inputs_hash: String,
+}
+
+/// Loads the policy, deployment and scenario, applying `--paths/--epochs/--seed`.
+pub fn prepare(args: &RunArgs) -> Result<Prepared> {
+    let source = ConfigSource::new(args.config_dir.clone());
+    let policy = source.policy(args.policy.as_deref())?;
+    let deployment = source.deployment()?;
+    let file = source.scenario_text(&args.scenario)?;
+    let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
+    if let Some(paths) = args.paths {
+        raw.monte_carlo.paths = paths;
+    }
+    if let Some(epochs) = args.epochs {
+        raw.monte_carlo.epochs = epochs;
+    }
+    if let Some(seed) = args.seed {
+        raw.monte_carlo.seed = seed;
+    }
+    let to_value = |v: &dyn erased::Ser| v.value();
+    let hash_input = serde_json::json!({
+        "scenario": to_value(&raw),
+        "policy": to_value(&*policy),
+        "deployment": to_value(&*deployment),
+    });
+    let scenario = Scenario::check(raw, &deployment, &file.display)?;
+    Ok(Prepared { setup: Setup::new(scenario, policy), inputs_hash: canonical_hash(&hash_input) })
+}
+
+mod erased {
+    /// Serialises any config type to a JSON value for hashing.
+    pub trait Ser {
+        fn value(&self) -> serde_json::Value;
+    }
+    impl<T: serde::Serialize> Ser for T {
+        fn value(&self) -> serde_json::Value {
+            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        }
+    }
+}
+
+/// Simulates a prepared run and builds its scorecard.
+pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scorecard> {
+    let setup = &prepared.setup;
+    let mc = setup.scenario.monte_carlo;
+    let started = Instant::now();
+    let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let bar = progress_bar(mc.paths, quiet);
+    let range = Shard::ALL.path_range(mc.paths);
+    let (batches, used_threads) = engine::with_threads(threads, || (engine::run_paths(setup, range, &|n| bar.inc(n)), rayon::current_num_threads()))
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    bar.finish_and_clear();
+    let (paths, totals) = build::merge_batches(&batches, setup);
+    let routing = build::routing_metrics(setup, &paths, &totals);
+    let gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
+    let g = &setup.graph;
+    Ok(Scorecard {
+        schema_version: SCHEMA_VERSION,
+        scenario: setup.scenario.name.clone(),
+        description: setup.scenario.description.clone(),
+        inputs: InputsInfo {
+            inputs_hash: prepared.inputs_hash.clone(),
+            seed: mc.seed,
+            paths: mc.paths,
+            epochs: mc.epochs,
+            epoch_days: mc.epoch_days,
+            graph_mode: setup.scenario.raw.graph_mode.clone(),
+            topology: setup.scenario.raw.topology.clone(),
+            pool_count: g.pools.len() as u64,
+            link_count: g.links.len() as u64,
+            route_count: g.routes.len() as u64,
+        },
+        routing,
+        gates,
+        run_info: RunInfo {
+            tool_version: env!("CARGO_PKG_VERSION").to_string(),
+            started_unix,
+            duration_secs: started.elapsed().as_secs_f64(),
+            threads: used_threads as u64,
+            host: hostname(),
+        },
+    })
+}
+
+fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths ({per_sec}, eta {eta})") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// `pmmsim run`.
+pub fn run(args: &RunArgs) -> Result<Outcome> {
+    let prepared = prepare(args)?;
+    if !args.quiet {
+        let mc = prepared.setup.scenario.monte_carlo;
+        eprintln!("pmmsim: {} ({} paths x {} epochs, seed {})", prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed);
+    }
+    let card = simulate(&prepared, args.threads, args.quiet)?;
+    emit(&report::render(&card, args.format), args.output.as_deref())?;
+    Ok(Outcome::Success)
+}

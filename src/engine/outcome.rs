@@ -1,0 +1,112 @@
+//! What the engine keeps: a few numbers per path (`PathOutcome`) and per-batch totals for
+//! per-pool, per-chain and per-link figures (`BatchTotals`). Whole paths are never stored.
+//! Batches are merged serially in batch order, so sums do not depend on thread count or
+//! on how the paths were split into shards.
+
+use serde::{Deserialize, Serialize};
+
+/// Per-path routing results (over the whole horizon).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RoutingOutcome {
+    /// Mean over epochs of the epoch's captured share of volume.
+    pub capture_mean: f64,
+    /// 95th percentile over epochs of the captured share.
+    pub capture_p95: f64,
+    /// Mean over epochs of churn `sum |dI| / sum I*`.
+    pub churn_mean: f64,
+    pub churn_p95: f64,
+    pub churn_max: f64,
+    /// Bot injection cost, USD.
+    pub inject_cost: f64,
+    /// Bot withdrawal cost, USD.
+    pub withdraw_cost: f64,
+    /// Routed volume, USD.
+    pub volume: f64,
+    /// Volume that stalled, USD.
+    pub stalled: f64,
+    pub arb_volume: f64,
+    pub arb_profit: f64,
+    /// Peak over epochs of the largest pool |deviation|, bps: before arbitrage, after it,
+    /// and after the bot.
+    pub peak_dev_pre_arb_bps: f64,
+    pub peak_dev_post_arb_bps: f64,
+    pub peak_dev_post_bot_bps: f64,
+    /// Herfindahl index of route shares of volume.
+    pub path_concentration: f64,
+    /// Chunks routed through more than one of our pools on the same chain.
+    pub reflexive_routes: u64,
+    /// Fees earned by our pools, USD.
+    pub fees: f64,
+    /// Per chain (graph order): peak over epochs of USD bridged out of the chain.
+    pub chain_peak_outflow: Vec<f64>,
+}
+
+/// Per-path results of one path: routing, plus capital when the scenario has it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PathOutcome {
+    pub routing: RoutingOutcome,
+}
+
+/// Sums over the paths of one batch of per-pool, per-chain and per-link figures.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchTotals {
+    pub paths: u64,
+    /// Per pool: sum over paths of the per-path mean |net routing flow| per epoch, USD.
+    pub pool_net_flow: Vec<f64>,
+    /// Per pool: sum over paths of churn (sum over epochs of |dI| / I*).
+    pub pool_churn: Vec<f64>,
+    /// Per pool: sum over paths of the per-path peak post-arbitrage |deviation|, bps.
+    pub pool_peak_dev_sum: Vec<f64>,
+    /// Per pool: max over paths of the same.
+    pub pool_peak_dev_max: Vec<f64>,
+    /// Per pool: fees, USD.
+    pub pool_fees: Vec<f64>,
+    /// Per chain: bot injection and withdrawal costs, USD.
+    pub chain_inject: Vec<f64>,
+    pub chain_withdraw: Vec<f64>,
+    /// Per link: sum over paths of the per-path peak epoch flow (either direction), USD.
+    pub link_peak_flow_sum: Vec<f64>,
+    pub link_peak_flow_max: Vec<f64>,
+}
+
+impl BatchTotals {
+    pub fn new(pools: usize, chains: usize, links: usize) -> Self {
+        Self {
+            paths: 0,
+            pool_net_flow: vec![0.0; pools],
+            pool_churn: vec![0.0; pools],
+            pool_peak_dev_sum: vec![0.0; pools],
+            pool_peak_dev_max: vec![0.0; pools],
+            pool_fees: vec![0.0; pools],
+            chain_inject: vec![0.0; chains],
+            chain_withdraw: vec![0.0; chains],
+            link_peak_flow_sum: vec![0.0; links],
+            link_peak_flow_max: vec![0.0; links],
+        }
+    }
+
+    /// Adds `other` (the next batch in order) into `self`.
+    pub fn merge(&mut self, other: &BatchTotals) {
+        self.paths += other.paths;
+        let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        let max = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x = x.max(*y));
+        add(&mut self.pool_net_flow, &other.pool_net_flow);
+        add(&mut self.pool_churn, &other.pool_churn);
+        add(&mut self.pool_peak_dev_sum, &other.pool_peak_dev_sum);
+        max(&mut self.pool_peak_dev_max, &other.pool_peak_dev_max);
+        add(&mut self.pool_fees, &other.pool_fees);
+        add(&mut self.chain_inject, &other.chain_inject);
+        add(&mut self.chain_withdraw, &other.chain_withdraw);
+        add(&mut self.link_peak_flow_sum, &other.link_peak_flow_sum);
+        max(&mut self.link_peak_flow_max, &other.link_peak_flow_max);
+    }
+}
+
+/// The outcome of one batch: its paths in index order, and its totals.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct BatchResult {
+    /// Index of the batch's first path.
+    pub first_path: u64,
+    pub paths: Vec<PathOutcome>,
+    pub totals: BatchTotals,
+}

@@ -1,0 +1,34 @@
+//! Everything a run needs that is the same for every path: the checked scenario and
+//! policy, the graph with its route table, the order-flow sampler and the shock
+//! schedule. Built once, shared read-only by all threads.
+
+use crate::config::{Policy, Scenario};
+use crate::model::flow::OrderFlow;
+use crate::model::graph::Graph;
+use crate::model::routing::RoutingParams;
+use crate::model::shocks::ShockSchedule;
+
+/// The read-only inputs of every path.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub scenario: Scenario,
+    pub policy: Policy,
+    pub graph: Graph,
+    pub flow: OrderFlow,
+    pub schedule: ShockSchedule,
+    pub routing: RoutingParams,
+}
+
+/// Candidate routes kept per endpoint pair, as a multiple of the router's `K`.
+const CANDIDATES_PER_K: usize = 2;
+
+impl Setup {
+    pub fn new(scenario: Scenario, policy: Policy) -> Self {
+        let router = scenario.router;
+        let graph = Graph::build(&scenario.graph, router.max_hops, (router.max_paths * CANDIDATES_PER_K).max(4));
+        let flow = OrderFlow::new(&graph, &scenario.flow);
+        let schedule = ShockSchedule::new(&scenario.shocks, &graph, scenario.monte_carlo.epochs);
+        let routing = RoutingParams { router, arbitrage: scenario.arbitrage, bot: scenario.bot };
+        Self { scenario, policy, graph, flow, schedule, routing }
+    }
+}

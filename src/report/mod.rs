@@ -1,0 +1,17 @@
+//! Renderers: turn a `Scorecard` into text, one file per format. They never run the
+//! engine and never compute a statistic that is not in the scorecard.
+
+pub mod json;
+pub mod output;
+pub mod table;
+
+use crate::cli::Format;
+use crate::scorecard::Scorecard;
+
+/// Renders `card` in `format`.
+pub fn render(card: &Scorecard, format: Format) -> String {
+    match format {
+        Format::Table => table::render(card),
+        Format::Json => json::render(card),
+    }
+}
