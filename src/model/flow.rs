@@ -68,35 +68,71 @@ impl OrderFlow {
         let weight = |e: usize| -> f64 {
             let node = &graph.nodes[graph.endpoints[e]];
             if node.kind == TokenKind::Canonical {
-                let hub_tokens = graph.endpoints.iter().filter(|n| graph.nodes[**n].kind == TokenKind::Canonical).count();
+                let hub_tokens = graph
+                    .endpoints
+                    .iter()
+                    .filter(|n| graph.nodes[**n].kind == TokenKind::Canonical)
+                    .count();
                 return spec.hub_share / hub_tokens.max(1) as f64;
             }
-            let spoke = graph.chains[1..].iter().position(|c| *c == node.chain).unwrap_or(0);
-            let anchors = graph.endpoints.iter().filter(|n| graph.nodes[**n].chain == node.chain).count();
-            (1.0 - spec.hub_share) * spec.chain_weights.get(spoke).copied().unwrap_or(1.0) / anchors.max(1) as f64
+            let spoke = graph.chains[1..]
+                .iter()
+                .position(|c| *c == node.chain)
+                .unwrap_or(0);
+            let anchors = graph
+                .endpoints
+                .iter()
+                .filter(|n| graph.nodes[**n].chain == node.chain)
+                .count();
+            (1.0 - spec.hub_share) * spec.chain_weights.get(spoke).copied().unwrap_or(1.0)
+                / anchors.max(1) as f64
         };
         let n = graph.endpoints.len();
         let weights: Vec<f64> = (0..n).map(weight).collect();
         let chain_of = |e: usize| graph.nodes[graph.endpoints[e]].chain;
         let sources = Table::new((0..n).map(|e| (e as u16, weights[e])));
         let same_chain = (0..n)
-            .map(|s| Table::new((0..n).filter(|d| *d != s && chain_of(*d) == chain_of(s)).map(|d| (d as u16, weights[d].max(1e-9)))))
+            .map(|s| {
+                Table::new(
+                    (0..n)
+                        .filter(|d| *d != s && chain_of(*d) == chain_of(s))
+                        .map(|d| (d as u16, weights[d].max(1e-9))),
+                )
+            })
             .collect();
         let other_chain = (0..n)
-            .map(|s| Table::new((0..n).filter(|d| chain_of(*d) != chain_of(s)).map(|d| (d as u16, weights[d]))))
+            .map(|s| {
+                Table::new(
+                    (0..n)
+                        .filter(|d| chain_of(*d) != chain_of(s))
+                        .map(|d| (d as u16, weights[d])),
+                )
+            })
             .collect();
         let mut cum = 0.0;
         let lanes = spec
             .lanes
             .iter()
             .filter_map(|l| {
-                let src = graph.endpoints.iter().position(|n| graph.nodes[*n].chain == l.from.0 && graph.nodes[*n].token == l.from.1)?;
-                let dst = graph.endpoints.iter().position(|n| graph.nodes[*n].chain == l.to.0 && graph.nodes[*n].token == l.to.1)?;
+                let src = graph.endpoints.iter().position(|n| {
+                    graph.nodes[*n].chain == l.from.0 && graph.nodes[*n].token == l.from.1
+                })?;
+                let dst = graph.endpoints.iter().position(|n| {
+                    graph.nodes[*n].chain == l.to.0 && graph.nodes[*n].token == l.to.1
+                })?;
                 cum += l.share;
                 Some((src as u16, dst as u16, cum))
             })
             .collect();
-        Self { trades_per_epoch: spec.trades_per_epoch, size: spec.size, cross_chain_share: spec.cross_chain_share, sources, same_chain, other_chain, lanes }
+        Self {
+            trades_per_epoch: spec.trades_per_epoch,
+            size: spec.size,
+            cross_chain_share: spec.cross_chain_share,
+            sources,
+            same_chain,
+            other_chain,
+            lanes,
+        }
     }
 
     /// Number of trades in an epoch with volume multiplier `m`.
@@ -117,8 +153,16 @@ impl OrderFlow {
         let src = self.sources.pick(u_src);
         let same = &self.same_chain[src as usize];
         let other = &self.other_chain[src as usize];
-        let table = if (u_cross < self.cross_chain_share || same.is_empty()) && !other.is_empty() { other } else { same };
-        let dst = if table.is_empty() { src } else { table.pick(u_dst) };
+        let table = if (u_cross < self.cross_chain_share || same.is_empty()) && !other.is_empty() {
+            other
+        } else {
+            same
+        };
+        let dst = if table.is_empty() {
+            src
+        } else {
+            table.pick(u_dst)
+        };
         Trade { src, dst, size }
     }
 

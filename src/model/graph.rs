@@ -122,7 +122,11 @@ impl Graph {
         let mut index: HashMap<(u64, String), NodeId> = HashMap::new();
         let mut node = |graph: &mut Self, chain: u64, token: &str, kind: TokenKind| -> NodeId {
             *index.entry((chain, token.to_string())).or_insert_with(|| {
-                graph.nodes.push(Node { chain, token: token.to_string(), kind });
+                graph.nodes.push(Node {
+                    chain,
+                    token: token.to_string(),
+                    kind,
+                });
                 graph.nodes.len() - 1
             })
         };
@@ -133,10 +137,20 @@ impl Graph {
             }
             for denom in &spec.denominations {
                 if chain.id == spec.hub {
-                    let id = node(&mut graph, chain.id, &format!("c{denom}"), TokenKind::Canonical);
+                    let id = node(
+                        &mut graph,
+                        chain.id,
+                        &format!("c{denom}"),
+                        TokenKind::Canonical,
+                    );
                     graph.endpoints.push(id);
                 } else {
-                    node(&mut graph, chain.id, &format!("cW{denom}"), TokenKind::Wrapped);
+                    node(
+                        &mut graph,
+                        chain.id,
+                        &format!("cW{denom}"),
+                        TokenKind::Wrapped,
+                    );
                 }
             }
         }
@@ -144,15 +158,35 @@ impl Graph {
         let mut edges: Vec<Vec<Edge>> = Vec::new();
         let mut pool_nodes = Vec::new();
         for pool in &spec.pools {
-            let kind = |t: &str| if t.starts_with("cW") { TokenKind::Wrapped } else if t.starts_with('c') && pool.chain == spec.hub { TokenKind::Canonical } else { TokenKind::Anchor };
+            let kind = |t: &str| {
+                if t.starts_with("cW") {
+                    TokenKind::Wrapped
+                } else if t.starts_with('c') && pool.chain == spec.hub {
+                    TokenKind::Canonical
+                } else {
+                    TokenKind::Anchor
+                }
+            };
             let base = node(&mut graph, pool.chain, &pool.base, kind(&pool.base));
             let quote = node(&mut graph, pool.chain, &pool.quote, kind(&pool.quote));
             pool_nodes.push((base, quote));
         }
         edges.resize_with(graph.nodes.len(), Vec::new);
         for (p, (base, quote)) in pool_nodes.iter().enumerate() {
-            edges[*base].push(Edge { to: *quote, hop: Hop::Pool { pool: p, sell_base: true } });
-            edges[*quote].push(Edge { to: *base, hop: Hop::Pool { pool: p, sell_base: false } });
+            edges[*base].push(Edge {
+                to: *quote,
+                hop: Hop::Pool {
+                    pool: p,
+                    sell_base: true,
+                },
+            });
+            edges[*quote].push(Edge {
+                to: *base,
+                hop: Hop::Pool {
+                    pool: p,
+                    sell_base: false,
+                },
+            });
         }
         graph.add_links(spec, &mut edges);
         graph.add_amms(&mut edges);
@@ -168,26 +202,68 @@ impl Graph {
                     continue;
                 }
                 let link = self.links.len();
-                self.links.push(Link { a: *a, b: *b, hub, cost: if hub { spec.hub_link } else { spec.bridge } });
+                self.links.push(Link {
+                    a: *a,
+                    b: *b,
+                    hub,
+                    cost: if hub { spec.hub_link } else { spec.bridge },
+                });
                 for denom in &spec.denominations {
-                    let token = |chain: u64| if chain == self.hub { format!("c{denom}") } else { format!("cW{denom}") };
-                    let (Some(na), Some(nb)) = (self.find(*a, &token(*a)), self.find(*b, &token(*b))) else { continue };
-                    edges[na].push(Edge { to: nb, hop: Hop::Link { link, forward: true } });
-                    edges[nb].push(Edge { to: na, hop: Hop::Link { link, forward: false } });
+                    let token = |chain: u64| {
+                        if chain == self.hub {
+                            format!("c{denom}")
+                        } else {
+                            format!("cW{denom}")
+                        }
+                    };
+                    let (Some(na), Some(nb)) =
+                        (self.find(*a, &token(*a)), self.find(*b, &token(*b)))
+                    else {
+                        continue;
+                    };
+                    edges[na].push(Edge {
+                        to: nb,
+                        hop: Hop::Link {
+                            link,
+                            forward: true,
+                        },
+                    });
+                    edges[nb].push(Edge {
+                        to: na,
+                        hop: Hop::Link {
+                            link,
+                            forward: false,
+                        },
+                    });
                 }
             }
         }
     }
 
     fn add_amms(&mut self, edges: &mut [Vec<Edge>]) {
-        let anchors: Vec<NodeId> = (0..self.nodes.len()).filter(|n| self.nodes[*n].kind == TokenKind::Anchor).collect();
+        let anchors: Vec<NodeId> = (0..self.nodes.len())
+            .filter(|n| self.nodes[*n].kind == TokenKind::Anchor)
+            .collect();
         for (i, a) in anchors.iter().enumerate() {
             for b in &anchors[i + 1..] {
                 if self.nodes[*a].chain == self.nodes[*b].chain {
                     let amm = self.amms.len();
-                    self.amms.push(Amm { chain: self.nodes[*a].chain, a: *a, b: *b });
-                    edges[*a].push(Edge { to: *b, hop: Hop::Amm { amm, forward: true } });
-                    edges[*b].push(Edge { to: *a, hop: Hop::Amm { amm, forward: false } });
+                    self.amms.push(Amm {
+                        chain: self.nodes[*a].chain,
+                        a: *a,
+                        b: *b,
+                    });
+                    edges[*a].push(Edge {
+                        to: *b,
+                        hop: Hop::Amm { amm, forward: true },
+                    });
+                    edges[*b].push(Edge {
+                        to: *a,
+                        hop: Hop::Amm {
+                            amm,
+                            forward: false,
+                        },
+                    });
                 }
             }
         }
@@ -195,7 +271,9 @@ impl Graph {
 
     /// The node for `(chain, token)`.
     pub fn find(&self, chain: u64, token: &str) -> Option<NodeId> {
-        self.nodes.iter().position(|n| n.chain == chain && n.token == token)
+        self.nodes
+            .iter()
+            .position(|n| n.chain == chain && n.token == token)
     }
 
     /// Candidate routes for an endpoint pair.
@@ -217,8 +295,17 @@ impl Graph {
                 let mut stack = Vec::new();
                 let mut visited = vec![false; self.nodes.len()];
                 visited[src] = true;
-                self.dfs(edges, src, dst, max_hops, &mut visited, &mut stack, &mut found);
-                let both_anchors = self.nodes[src].kind == TokenKind::Anchor && self.nodes[dst].kind == TokenKind::Anchor;
+                self.dfs(
+                    edges,
+                    src,
+                    dst,
+                    max_hops,
+                    &mut visited,
+                    &mut stack,
+                    &mut found,
+                );
+                let both_anchors = self.nodes[src].kind == TokenKind::Anchor
+                    && self.nodes[dst].kind == TokenKind::Anchor;
                 if both_anchors && self.nodes[src].chain != self.nodes[dst].chain {
                     found.push(vec![Hop::External]);
                 }
@@ -245,7 +332,16 @@ impl Graph {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn dfs(&self, edges: &[Vec<Edge>], at: NodeId, dst: NodeId, left: usize, visited: &mut [bool], stack: &mut Vec<Hop>, found: &mut Vec<Vec<Hop>>) {
+    fn dfs(
+        &self,
+        edges: &[Vec<Edge>],
+        at: NodeId,
+        dst: NodeId,
+        left: usize,
+        visited: &mut [bool],
+        stack: &mut Vec<Hop>,
+        found: &mut Vec<Vec<Hop>>,
+    ) {
         if at == dst {
             found.push(stack.clone());
             return;
@@ -253,7 +349,10 @@ impl Graph {
         if left == 0 {
             return;
         }
-        let links_used = stack.iter().filter(|h| matches!(h, Hop::Link { .. })).count();
+        let links_used = stack
+            .iter()
+            .filter(|h| matches!(h, Hop::Link { .. }))
+            .count();
         for edge in &edges[at] {
             if visited[edge.to] {
                 continue;
@@ -267,7 +366,10 @@ impl Graph {
             if is_link && self.left_chain_before(stack, edge.hop) {
                 continue;
             }
-            if matches!(edge.hop, Hop::Amm { .. }) && stack.iter().any(|h| matches!(h, Hop::Amm { .. })) && edge.to != dst {
+            if matches!(edge.hop, Hop::Amm { .. })
+                && stack.iter().any(|h| matches!(h, Hop::Amm { .. }))
+                && edge.to != dst
+            {
                 continue;
             }
             visited[edge.to] = true;
@@ -280,18 +382,48 @@ impl Graph {
 
     /// True when crossing `hop` would return to a chain the route already left.
     fn left_chain_before(&self, stack: &[Hop], hop: Hop) -> bool {
-        let Hop::Link { link, forward } = hop else { return false };
-        let target = if forward { self.links[link].b } else { self.links[link].a };
+        let Hop::Link { link, forward } = hop else {
+            return false;
+        };
+        let target = if forward {
+            self.links[link].b
+        } else {
+            self.links[link].a
+        };
         stack.iter().any(|h| match *h {
-            Hop::Link { link, forward } => (if forward { self.links[link].a } else { self.links[link].b }) == target,
+            Hop::Link { link, forward } => {
+                (if forward {
+                    self.links[link].a
+                } else {
+                    self.links[link].b
+                }) == target
+            }
             _ => false,
         })
     }
 
     fn make_route(&self, hops: Vec<Hop>, reference_output: f64) -> Route {
-        let pools: Vec<usize> = hops.iter().filter_map(|h| if let Hop::Pool { pool, .. } = h { Some(*pool) } else { None }).collect();
-        let reflexive = pools.iter().enumerate().any(|(i, p)| pools[..i].iter().any(|q| self.pools[*q].chain == self.pools[*p].chain));
-        Route { hops, pool_count: pools.len() as u8, reflexive, reference_output }
+        let pools: Vec<usize> = hops
+            .iter()
+            .filter_map(|h| {
+                if let Hop::Pool { pool, .. } = h {
+                    Some(*pool)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let reflexive = pools.iter().enumerate().any(|(i, p)| {
+            pools[..i]
+                .iter()
+                .any(|q| self.pools[*q].chain == self.pools[*p].chain)
+        });
+        Route {
+            hops,
+            pool_count: pools.len() as u8,
+            reflexive,
+            reference_output,
+        }
     }
 
     /// Output of a `REFERENCE_SIZE` trade along `hops` with every pool at equilibrium,
@@ -335,8 +467,15 @@ impl Graph {
                     let chain = if forward { l.b } else { l.a };
                     let token = &self.nodes[at].token;
                     let denom = token.trim_start_matches("cW").trim_start_matches('c');
-                    let tok = if chain == self.hub { format!("c{denom}") } else { format!("cW{denom}") };
-                    (if l.hub { "mint/burn" } else { "bridge" }, self.find(chain, &tok))
+                    let tok = if chain == self.hub {
+                        format!("c{denom}")
+                    } else {
+                        format!("cW{denom}")
+                    };
+                    (
+                        if l.hub { "mint/burn" } else { "bridge" },
+                        self.find(chain, &tok),
+                    )
                 }
                 Hop::Amm { amm, forward } => {
                     let a = &self.amms[amm];
@@ -348,7 +487,10 @@ impl Graph {
             match next {
                 Some(n) => {
                     at = n;
-                    out.push_str(&format!(" -> {}:{}", self.nodes[n].chain, self.nodes[n].token));
+                    out.push_str(&format!(
+                        " -> {}:{}",
+                        self.nodes[n].chain, self.nodes[n].token
+                    ));
                 }
                 None => out.push_str(" -> (destination)"),
             }
@@ -361,7 +503,9 @@ impl Graph {
 /// with cost multiplier `m_c` and latency multiplier `m_l` from shocks.
 #[inline]
 pub fn link_output(cost: &LinkCost, x: f64, cost_mult: f64, latency_mult: f64) -> f64 {
-    let y = x * (1.0 - cost.fee * cost_mult - cost.premium_per_hour * cost.latency_hours * latency_mult) - cost.fixed * cost_mult;
+    let y = x
+        * (1.0 - cost.fee * cost_mult - cost.premium_per_hour * cost.latency_hours * latency_mult)
+        - cost.fixed * cost_mult;
     y.max(0.0)
 }
 

@@ -48,16 +48,29 @@ impl RoutingState {
         let pools = graph
             .pools
             .iter()
-            .map(|p| PmmPool::new(p.depth, p.depth, 1.0, p.k).unwrap_or_else(|_| unreachable_pool(p.depth)))
+            .map(|p| {
+                PmmPool::new(p.depth, p.depth, 1.0, p.k)
+                    .unwrap_or_else(|_| unreachable_pool(p.depth))
+            })
             .collect();
-        Self { pools, amms: vec![[graph.amm_depth; 2]; graph.amms.len()] }
+        Self {
+            pools,
+            amms: vec![[graph.amm_depth; 2]; graph.amms.len()],
+        }
     }
 }
 
 /// Pool specs are validated (depth > 0, k in [0, 1]) before a graph is built, so
 /// `PmmPool::new` cannot fail here; a linear pool is a harmless fallback.
 fn unreachable_pool(depth: f64) -> PmmPool {
-    PmmPool { base: depth, quote: depth, base_target: depth, quote_target: depth, i: 1.0, k: 0.0 }
+    PmmPool {
+        base: depth,
+        quote: depth,
+        base_target: depth,
+        quote_target: depth,
+        i: 1.0,
+        k: 0.0,
+    }
 }
 
 /// What one epoch of routing did. Vectors are indexed like the graph's pools, links and
@@ -102,16 +115,19 @@ pub struct EpochFlows {
 
 impl EpochFlows {
     pub fn new(graph: &Graph) -> Self {
-        let mut f = Self::default();
-        f.pool_abs_change = vec![0.0; graph.pools.len()];
-        f.pool_net_routing = vec![0.0; graph.pools.len()];
-        f.pool_fees = vec![0.0; graph.pools.len()];
-        f.pool_dev_post_arb = vec![0.0; graph.pools.len()];
-        f.link_flow = vec![[0.0; 2]; graph.links.len()];
-        f.route_volume = vec![0.0; graph.routes.len()];
-        f.inject_cost = vec![0.0; graph.chains.len()];
-        f.withdraw_cost = vec![0.0; graph.chains.len()];
-        f
+        let pools = graph.pools.len();
+        let chains = graph.chains.len();
+        Self {
+            pool_abs_change: vec![0.0; pools],
+            pool_net_routing: vec![0.0; pools],
+            pool_fees: vec![0.0; pools],
+            pool_dev_post_arb: vec![0.0; pools],
+            link_flow: vec![[0.0; 2]; graph.links.len()],
+            route_volume: vec![0.0; graph.routes.len()],
+            inject_cost: vec![0.0; chains],
+            withdraw_cost: vec![0.0; chains],
+            ..Self::default()
+        }
     }
 
     /// Clears every figure, keeping the allocations.
@@ -126,7 +142,14 @@ impl EpochFlows {
         self.dev_post_bot = 0.0;
         self.arb_volume = 0.0;
         self.arb_profit = 0.0;
-        for v in [&mut self.pool_abs_change, &mut self.pool_net_routing, &mut self.pool_fees, &mut self.pool_dev_post_arb, &mut self.inject_cost, &mut self.withdraw_cost] {
+        for v in [
+            &mut self.pool_abs_change,
+            &mut self.pool_net_routing,
+            &mut self.pool_fees,
+            &mut self.pool_dev_post_arb,
+            &mut self.inject_cost,
+            &mut self.withdraw_cost,
+        ] {
             v.fill(0.0);
         }
         self.link_flow.fill([0.0; 2]);
@@ -175,13 +198,30 @@ impl<'g> RoutingLayer<'g> {
         let hub_link_of_chain = graph
             .chains
             .iter()
-            .map(|c| graph.links.iter().position(|l| l.hub && (l.a == *c || l.b == *c)))
+            .map(|c| {
+                graph
+                    .links
+                    .iter()
+                    .position(|l| l.hub && (l.a == *c || l.b == *c))
+            })
             .collect();
-        Self { graph, params, pool_chain, hub_link_of_chain }
+        Self {
+            graph,
+            params,
+            pool_chain,
+            hub_link_of_chain,
+        }
     }
 
     /// One epoch: route `trades`, then arbitrage, then the bot.
-    pub fn step(&self, state: &mut RoutingState, cond: &Conditions, trades: &[Trade], flows: &mut EpochFlows, scratch: &mut RouterScratch) {
+    pub fn step(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        trades: &[Trade],
+        flows: &mut EpochFlows,
+        scratch: &mut RouterScratch,
+    ) {
         flows.reset();
         for amm in &mut state.amms {
             *amm = [self.graph.amm_depth; 2];
@@ -206,14 +246,23 @@ impl<'g> RoutingLayer<'g> {
             x = match *hop {
                 Hop::Pool { pool, sell_base } => {
                     let p = &state.pools[pool];
-                    let out = if sell_base { p.query_sell_base(x) } else { p.query_sell_quote(x) };
+                    let out = if sell_base {
+                        p.query_sell_base(x)
+                    } else {
+                        p.query_sell_quote(x)
+                    };
                     out * (1.0 - cond.pool_fee[pool])
                 }
                 Hop::Link { link, .. } => {
                     if cond.link_down[link] {
                         return 0.0;
                     }
-                    link_output(&self.graph.links[link].cost, x, cond.link_cost[link], cond.link_latency[link])
+                    link_output(
+                        &self.graph.links[link].cost,
+                        x,
+                        cond.link_cost[link],
+                        cond.link_latency[link],
+                    )
                 }
                 Hop::Amm { amm, forward } => {
                     let r = state.amms[amm];
@@ -230,7 +279,14 @@ impl<'g> RoutingLayer<'g> {
     }
 
     /// Executes `x` along `route`, updating pools, AMMs and flows; returns the output.
-    fn execute(&self, state: &mut RoutingState, cond: &Conditions, route: u32, mut x: f64, flows: &mut EpochFlows) -> f64 {
+    fn execute(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        route: u32,
+        mut x: f64,
+        flows: &mut EpochFlows,
+    ) -> f64 {
         let input = x;
         let r = &self.graph.routes[route as usize];
         for hop in &r.hops {
@@ -238,7 +294,11 @@ impl<'g> RoutingLayer<'g> {
                 Hop::Pool { pool, sell_base } => {
                     let p = &mut state.pools[pool];
                     let before = p.quote;
-                    let out = if sell_base { p.sell_base(x) } else { p.sell_quote(x) };
+                    let out = if sell_base {
+                        p.sell_base(x)
+                    } else {
+                        p.sell_quote(x)
+                    };
                     let fee = out * cond.pool_fee[pool];
                     let change = p.quote - before;
                     flows.pool_abs_change[pool] += change.abs();
@@ -249,7 +309,12 @@ impl<'g> RoutingLayer<'g> {
                 }
                 Hop::Link { link, forward } => {
                     flows.link_flow[link][usize::from(!forward)] += x;
-                    link_output(&self.graph.links[link].cost, x, cond.link_cost[link], cond.link_latency[link])
+                    link_output(
+                        &self.graph.links[link].cost,
+                        x,
+                        cond.link_cost[link],
+                        cond.link_latency[link],
+                    )
                 }
                 Hop::Amm { amm, forward } => {
                     let res = &mut state.amms[amm];
@@ -259,7 +324,9 @@ impl<'g> RoutingLayer<'g> {
                     res[i_out] -= out;
                     out
                 }
-                Hop::External => (x * (1.0 - self.graph.external_cost) - self.graph.external_fixed).max(0.0),
+                Hop::External => {
+                    (x * (1.0 - self.graph.external_cost) - self.graph.external_fixed).max(0.0)
+                }
             };
         }
         flows.volume += input;
@@ -277,11 +344,20 @@ impl<'g> RoutingLayer<'g> {
     /// then sends chunk after chunk to whichever currently gives the most output
     /// (water-filling), so the marginal outputs of the used routes end up equal to within
     /// one chunk. A chunk whose best output costs more than `max_cost` stalls.
-    pub fn route_trade(&self, state: &mut RoutingState, cond: &Conditions, trade: Trade, flows: &mut EpochFlows, scratch: &mut RouterScratch) {
+    pub fn route_trade(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        trade: Trade,
+        flows: &mut EpochFlows,
+        scratch: &mut RouterScratch,
+    ) {
         if trade.src == trade.dst || trade.size <= 0.0 {
             return;
         }
-        let cands = self.graph.candidates(trade.src as usize, trade.dst as usize);
+        let cands = self
+            .graph
+            .candidates(trade.src as usize, trade.dst as usize);
         let chunks = self.params.router.chunks;
         let chunk = trade.size / chunks as f64;
         scratch.scored.clear();
@@ -291,9 +367,17 @@ impl<'g> RoutingLayer<'g> {
                 scratch.scored.push((out, route));
             }
         }
-        scratch.scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        scratch
+            .scored
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         scratch.chosen.clear();
-        scratch.chosen.extend(scratch.scored.iter().take(self.params.router.max_paths).map(|(_, r)| *r));
+        scratch.chosen.extend(
+            scratch
+                .scored
+                .iter()
+                .take(self.params.router.max_paths)
+                .map(|(_, r)| *r),
+        );
         let floor = chunk * (1.0 - self.params.router.max_cost);
         for done in 0..chunks {
             let mut best = (0.0, u32::MAX);
@@ -328,7 +412,11 @@ impl<'g> RoutingLayer<'g> {
                 continue;
             }
             let before = pool.quote;
-            let out = if sell_base { pool.sell_base(amount) } else { pool.sell_quote(amount) };
+            let out = if sell_base {
+                pool.sell_base(amount)
+            } else {
+                pool.sell_quote(amount)
+            };
             let fee = out * cond.pool_fee[i];
             flows.pool_fees[i] += fee;
             flows.pool_abs_change[i] += (pool.quote - before).abs();
@@ -361,11 +449,27 @@ impl<'g> RoutingLayer<'g> {
                 continue;
             }
             let cap = bot.max_fraction * target / latency_mult;
-            let amount = if inject { (target - inventory).min(cap).min(pool.base) } else { (inventory - target).min(cap) };
+            let amount = if inject {
+                (target - inventory).min(cap).min(pool.base)
+            } else {
+                (inventory - target).min(cap)
+            };
             if amount <= 0.0 {
                 continue;
             }
-            let cost_spec = link.map(|l| self.graph.links[l].cost).unwrap_or(self.graph.links.iter().find(|l| l.hub).map(|l| l.cost).unwrap_or(crate::config::scenario::LinkCost { fee: 0.0, fixed: 0.0, latency_hours: 0.0, premium_per_hour: 0.0 }));
+            let cost_spec = link.map(|l| self.graph.links[l].cost).unwrap_or(
+                self.graph
+                    .links
+                    .iter()
+                    .find(|l| l.hub)
+                    .map(|l| l.cost)
+                    .unwrap_or(crate::config::scenario::LinkCost {
+                        fee: 0.0,
+                        fixed: 0.0,
+                        latency_hours: 0.0,
+                        premium_per_hour: 0.0,
+                    }),
+            );
             let cost = amount - link_output(&cost_spec, amount, cost_mult, latency_mult);
             if inject {
                 pool.set_balances(pool.base - amount, pool.quote + amount);
@@ -380,14 +484,17 @@ impl<'g> RoutingLayer<'g> {
 }
 
 fn max_deviation(pools: &[PmmPool]) -> f64 {
-    pools.iter().map(|p| p.deviation().abs()).fold(0.0, f64::max)
+    pools
+        .iter()
+        .map(|p| p.deviation().abs())
+        .fold(0.0, f64::max)
 }
 
 /// The trade size (base sold when `sell_base`, else quote sold) that moves the pool's
 /// deviation to `target`, found by bisection and capped at `cap`.
 fn amount_to_deviation(pool: &PmmPool, sell_base: bool, target: f64, cap: f64) -> f64 {
     let after = |a: f64| {
-        let mut p = pool.clone();
+        let mut p = *pool;
         if sell_base {
             p.sell_base(a);
         } else {

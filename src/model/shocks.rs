@@ -36,11 +36,18 @@ impl ShockSchedule {
         let mut keys: Vec<Vec<usize>> = vec![Vec::new()];
         let mut out = Vec::with_capacity(epochs as usize);
         for epoch in 0..epochs {
-            let active: Vec<usize> = (0..shocks.len()).filter(|i| shocks[*i].active(epoch)).collect();
+            let active: Vec<usize> = (0..shocks.len())
+                .filter(|i| shocks[*i].active(epoch))
+                .collect();
             let bridge: Vec<usize> = active
                 .iter()
                 .copied()
-                .filter(|i| matches!(shocks[*i].kind, ShockKind::BridgeOutage { .. } | ShockKind::BridgeDegradation { .. }))
+                .filter(|i| {
+                    matches!(
+                        shocks[*i].kind,
+                        ShockKind::BridgeOutage { .. } | ShockKind::BridgeDegradation { .. }
+                    )
+                })
                 .collect();
             let id = match keys.iter().position(|k| *k == bridge) {
                 Some(id) => id,
@@ -50,7 +57,13 @@ impl ShockSchedule {
                     conditions.len() - 1
                 }
             };
-            let mut e = EpochShocks { conditions: id, volume_multiplier: 1.0, crash_return: 0.0, sigma_floor: None, redemption_multiplier: 1.0 };
+            let mut e = EpochShocks {
+                conditions: id,
+                volume_multiplier: 1.0,
+                crash_return: 0.0,
+                sigma_floor: None,
+                redemption_multiplier: 1.0,
+            };
             for shock in active.iter().map(|i| &shocks[*i]) {
                 match shock.kind {
                     ShockKind::Volume { multiplier } => e.volume_multiplier *= multiplier,
@@ -58,14 +71,21 @@ impl ShockSchedule {
                         let len = f64::from(shock.end - shock.start);
                         e.crash_return += (1.0 - drop).powf(1.0 / len) - 1.0;
                     }
-                    ShockKind::SigmaSpike { sigma } => e.sigma_floor = Some(e.sigma_floor.map_or(sigma, |s: f64| s.max(sigma))),
-                    ShockKind::RedemptionSpike { multiplier } => e.redemption_multiplier *= multiplier,
+                    ShockKind::SigmaSpike { sigma } => {
+                        e.sigma_floor = Some(e.sigma_floor.map_or(sigma, |s: f64| s.max(sigma)))
+                    }
+                    ShockKind::RedemptionSpike { multiplier } => {
+                        e.redemption_multiplier *= multiplier
+                    }
                     _ => {}
                 }
             }
             out.push(e);
         }
-        Self { epochs: out, conditions }
+        Self {
+            epochs: out,
+            conditions,
+        }
     }
 }
 
@@ -76,10 +96,20 @@ fn bridge_conditions<'a>(graph: &Graph, shocks: impl Iterator<Item = &'a Shock>)
             ShockKind::BridgeOutage { a, b } | ShockKind::BridgeDegradation { a, b, .. } => (a, b),
             _ => continue,
         };
-        let Some(link) = graph.links.iter().position(|l| (l.a == a && l.b == b) || (l.a == b && l.b == a)) else { continue };
+        let Some(link) = graph
+            .links
+            .iter()
+            .position(|l| (l.a == a && l.b == b) || (l.a == b && l.b == a))
+        else {
+            continue;
+        };
         match shock.kind {
             ShockKind::BridgeOutage { .. } => cond.link_down[link] = true,
-            ShockKind::BridgeDegradation { cost_multiplier, latency_multiplier, .. } => {
+            ShockKind::BridgeDegradation {
+                cost_multiplier,
+                latency_multiplier,
+                ..
+            } => {
                 cond.link_cost[link] *= cost_multiplier;
                 cond.link_latency[link] *= latency_multiplier;
             }

@@ -1,0 +1,230 @@
+//! Volatility of the external asset: a floored AR(1) that mean-reverts once per epoch.
+//!
+//! `sigma_next = max(sigma_floor, sigma + kappa (sigma_bar - sigma) + eta z)`, with `z` a
+//! standard normal the engine draws and passes in (common random numbers). This module must not
+//! draw random numbers, make an RNG, or know about shocks: a sigma spike is the engine's job
+//! (it overwrites `sigma` for the shocked epochs).
+
+use crate::model::ParamError;
+
+/// Validated parameters of the volatility process. Build with [`VolatilityParams::new`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VolatilityParams {
+    /// `sigma_bar`: long-run level the process reverts to; annualised volatility (0.6 = 60%/yr).
+    /// Finite, `> sigma_floor`.
+    sigma_bar: f64,
+    /// `kappa`: share of the gap to `sigma_bar` closed per epoch; per epoch, in (0, 2).
+    kappa: f64,
+    /// `eta`: standard deviation of the per-epoch shock to `sigma`; annualised-vol units per
+    /// epoch, finite, `>= 0`.
+    eta: f64,
+    /// `sigma_floor`: lower bound on `sigma`; annualised volatility, finite, `>= 0`.
+    sigma_floor: f64,
+}
+
+impl VolatilityParams {
+    /// Checks and builds the parameters.
+    ///
+    /// * `sigma_bar` (`sigmaBar`): long-run annualised volatility, finite, `> sigma_floor`.
+    /// * `kappa` (`kappa`): mean-reversion share per epoch, in (0, 2); in (1, 2) the process
+    ///   overshoots and oscillates, at 0 or 2 it is not stationary.
+    /// * `eta` (`eta`): per-epoch shock standard deviation, finite, `>= 0`.
+    /// * `sigma_floor` (`sigmaFloor`): lower bound on `sigma`, finite, `>= 0`.
+    pub fn new(sigma_bar: f64, kappa: f64, eta: f64, sigma_floor: f64) -> Result<Self, ParamError> {
+        if !(sigma_floor.is_finite() && sigma_floor >= 0.0) {
+            return Err(ParamError::new(
+                "sigmaFloor",
+                format!("must be finite and >= 0, got {sigma_floor}"),
+            ));
+        }
+        if !(sigma_bar.is_finite() && sigma_bar > sigma_floor) {
+            return Err(ParamError::new(
+                "sigmaBar",
+                format!("must be finite and > sigmaFloor ({sigma_floor}), got {sigma_bar}"),
+            ));
+        }
+        if !(kappa > 0.0 && kappa < 2.0) {
+            return Err(ParamError::new(
+                "kappa",
+                format!("must be in (0, 2) per epoch, got {kappa}"),
+            ));
+        }
+        if !(eta.is_finite() && eta >= 0.0) {
+            return Err(ParamError::new(
+                "eta",
+                format!("must be finite and >= 0, got {eta}"),
+            ));
+        }
+        Ok(Self {
+            sigma_bar,
+            kappa,
+            eta,
+            sigma_floor,
+        })
+    }
+
+    /// `sigma_bar`, the long-run annualised volatility.
+    pub fn sigma_bar(&self) -> f64 {
+        self.sigma_bar
+    }
+
+    /// `kappa`, the mean-reversion share per epoch.
+    pub fn kappa(&self) -> f64 {
+        self.kappa
+    }
+
+    /// `eta`, the per-epoch shock standard deviation.
+    pub fn eta(&self) -> f64 {
+        self.eta
+    }
+
+    /// `sigma_floor`, the lower bound on `sigma`.
+    pub fn sigma_floor(&self) -> f64 {
+        self.sigma_floor
+    }
+
+    /// One epoch: `max(sigma_floor, sigma + kappa (sigma_bar - sigma) + eta z)`.
+    ///
+    /// `sigma` is this epoch's annualised volatility, `z` a standard normal draw. A NaN
+    /// candidate (from a NaN input) lands on the floor rather than propagating.
+    #[inline]
+    pub fn step(&self, sigma: f64, z: f64) -> f64 {
+        let next = sigma + self.kappa * (self.sigma_bar - sigma) + self.eta * z;
+        next.max(self.sigma_floor)
+    }
+
+    /// Stationary mean of the unfloored process: `sigma_bar`. The floor only raises it, by a
+    /// negligible amount when `sigma_bar - sigma_floor` is many stationary standard deviations.
+    pub fn stationary_mean(&self) -> f64 {
+        self.sigma_bar
+    }
+
+    /// Stationary variance of the unfloored process: `eta^2 / (kappa (2 - kappa))`, i.e.
+    /// `eta^2 / (1 - phi^2)` for the AR(1) coefficient `phi = 1 - kappa`. The floor truncates
+    /// the lower tail, so the floored process has a smaller variance.
+    pub fn stationary_variance(&self) -> f64 {
+        self.eta * self.eta / (self.kappa * (2.0 - self.kappa))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{RngExt, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+    use rand_distr::StandardNormal;
+
+    /// Monte Carlo tolerance, in standard errors.
+    const Z_TOL: f64 = 4.0;
+
+    /// Mean and batch-means standard error of `f(x_t)` over a stationary series: the batches
+    /// are much longer than the correlation time, so batch means are close to independent.
+    fn batch_means(values: &[f64], batches: usize) -> (f64, f64) {
+        let len = values.len() / batches;
+        let means: Vec<f64> = values
+            .chunks_exact(len)
+            .map(|c| c.iter().sum::<f64>() / len as f64)
+            .collect();
+        let n = means.len() as f64;
+        let mean = means.iter().sum::<f64>() / n;
+        let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, (var / n).sqrt())
+    }
+
+    fn simulate(p: &VolatilityParams, seed: u64, burn_in: usize, n: usize) -> Vec<f64> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut sigma = p.sigma_bar();
+        for _ in 0..burn_in {
+            sigma = p.step(sigma, rng.sample(StandardNormal));
+        }
+        (0..n)
+            .map(|_| {
+                sigma = p.step(sigma, rng.sample(StandardNormal));
+                sigma
+            })
+            .collect()
+    }
+
+    #[test]
+    fn step_is_the_stated_recursion() {
+        let p = VolatilityParams::new(0.6, 0.1, 0.02, 0.05).unwrap();
+        // 0.9 + 0.1 * (0.6 - 0.9) + 0.02 * 1.5 = 0.9 - 0.03 + 0.03 = 0.9
+        assert!((p.step(0.9, 1.5) - 0.9).abs() < 1e-15);
+        assert!((p.step(0.6, -2.0) - 0.56).abs() < 1e-15);
+        // Floored.
+        assert_eq!(p.step(0.06, -10.0), 0.05);
+    }
+
+    #[test]
+    fn stationary_moments_match_closed_form() {
+        // phi = 0.95, stationary sd = 0.01 / sqrt(0.0975) ~ 0.032: the floor at 0 is ~19 sd
+        // below sigma_bar and never binds, so the closed forms are exact.
+        let p = VolatilityParams::new(0.6, 0.05, 0.01, 0.0).unwrap();
+        let xs = simulate(&p, 7, 2_000, 1_000_000);
+        let (mean, mean_se) = batch_means(&xs, 100);
+        let sq: Vec<f64> = xs
+            .iter()
+            .map(|x| (x - p.stationary_mean()).powi(2))
+            .collect();
+        let (var, var_se) = batch_means(&sq, 100);
+
+        // The batch-means SE must be of the size AR(1) theory predicts (effective sample size
+        // n (1 - phi) / (1 + phi)), otherwise the tolerance would be dishonest.
+        let phi: f64 = 1.0 - p.kappa();
+        let theory_se = (p.stationary_variance() * (1.0 + phi) / (1.0 - phi) / 1e6).sqrt();
+        assert!(
+            mean_se > 0.6 * theory_se && mean_se < 1.6 * theory_se,
+            "{mean_se} vs {theory_se}"
+        );
+
+        assert!(
+            (mean - p.stationary_mean()).abs() < Z_TOL * mean_se,
+            "mean {mean} vs {} (se {mean_se})",
+            p.stationary_mean()
+        );
+        assert!(
+            (var - p.stationary_variance()).abs() < Z_TOL * var_se,
+            "var {var} vs {} (se {var_se})",
+            p.stationary_variance()
+        );
+        // The test has teeth: a 5% error in the variance formula would be caught.
+        assert!(Z_TOL * var_se < 0.05 * p.stationary_variance());
+    }
+
+    #[test]
+    fn floor_binds_and_raises_the_mean() {
+        // Floor a third of a stationary sd below sigma_bar: it binds often.
+        let sd = (0.01f64 * 0.01 / (0.05 * 1.95)).sqrt();
+        let p = VolatilityParams::new(0.6, 0.05, 0.01, 0.6 - sd / 3.0).unwrap();
+        let xs = simulate(&p, 11, 2_000, 200_000);
+        assert!(xs.iter().all(|&s| s >= p.sigma_floor()));
+        let at_floor = xs.iter().filter(|&&s| s == p.sigma_floor()).count();
+        assert!(at_floor > xs.len() / 20, "floor hit only {at_floor} times");
+        let (mean, se) = batch_means(&xs, 100);
+        assert!(mean > p.sigma_bar() + Z_TOL * se, "mean {mean} (se {se})");
+    }
+
+    #[test]
+    fn rejects_bad_parameters() {
+        let field = |r: Result<VolatilityParams, ParamError>| r.unwrap_err().field;
+        assert_eq!(field(VolatilityParams::new(0.6, 0.0, 0.01, 0.0)), "kappa");
+        assert_eq!(field(VolatilityParams::new(0.6, 2.0, 0.01, 0.0)), "kappa");
+        assert_eq!(
+            field(VolatilityParams::new(0.6, f64::NAN, 0.01, 0.0)),
+            "kappa"
+        );
+        assert_eq!(field(VolatilityParams::new(0.6, 0.1, -0.01, 0.0)), "eta");
+        assert_eq!(
+            field(VolatilityParams::new(0.6, 0.1, 0.01, -0.1)),
+            "sigmaFloor"
+        );
+        assert_eq!(
+            field(VolatilityParams::new(0.2, 0.1, 0.01, 0.2)),
+            "sigmaBar"
+        );
+        assert_eq!(
+            field(VolatilityParams::new(f64::INFINITY, 0.1, 0.01, 0.0)),
+            "sigmaBar"
+        );
+    }
+}
