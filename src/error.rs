@@ -20,7 +20,12 @@ pub struct InputError {
 
 impl InputError {
     pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { file: file.into(), location: None, message: message.into(), hint: None }
+        Self {
+            file: file.into(),
+            location: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn at(mut self, location: impl Into<String>) -> Self {

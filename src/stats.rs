@@ -196,7 +196,7 @@ pub fn wilson(count: u64, n: u64) -> ProportionEstimate {
 }
 
 /// Counts of values in fixed bins.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Histogram {
     /// Bin edges, ascending; bin `j` is `[edges[j], edges[j+1])`, the last bin is closed.
     pub edges: Vec<f64>,

@@ -15,7 +15,11 @@ pub fn list(args: &ListArgs) -> Result<Outcome> {
     for name in source.scenario_names() {
         let file = source.scenario_text(&name)?;
         let raw: RawScenario = parse_json(&file.text, &file.display)?;
-        let kind = if raw.capital_efficiency.is_some() { "capital" } else { "routing" };
+        let kind = if raw.capital_efficiency.is_some() {
+            "capital"
+        } else {
+            "routing"
+        };
         text.push_str(&format!("{name:<40} {kind:<8} {}\n", raw.description));
     }
     emit(&text, None)?;

@@ -12,7 +12,7 @@ use crate::config::{ConfigSource, Scenario, canonical_hash};
 use crate::engine::{self, Setup, Shard};
 use crate::error::{Error, Result};
 use crate::report::{self, output::emit};
-use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, gates};
+use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, gates};
 
 use super::Outcome;
 
@@ -44,8 +44,11 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
         "policy": to_value(&*policy),
         "deployment": to_value(&*deployment),
     });
-    let scenario = Scenario::check(raw, &deployment, &file.display)?;
-    Ok(Prepared { setup: Setup::new(scenario, policy), inputs_hash: canonical_hash(&hash_input) })
+    let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+    Ok(Prepared {
+        setup: Setup::new(scenario, policy),
+        inputs_hash: canonical_hash(&hash_input),
+    })
 }
 
 mod erased {
@@ -65,15 +68,39 @@ pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scor
     let setup = &prepared.setup;
     let mc = setup.scenario.monte_carlo;
     let started = Instant::now();
-    let started_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let started_unix = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let bar = progress_bar(mc.paths, quiet);
     let range = Shard::ALL.path_range(mc.paths);
-    let (batches, used_threads) = engine::with_threads(threads, || (engine::run_paths(setup, range, &|n| bar.inc(n)), rayon::current_num_threads()))
-        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let (batches, used_threads) = engine::with_threads(threads, || {
+        (
+            engine::run_paths(setup, setup.default_candidate(), range, &|n| bar.inc(n)),
+            rayon::current_num_threads(),
+        )
+    })
+    .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     bar.finish_and_clear();
     let (paths, totals) = build::merge_batches(&batches, setup);
     let routing = build::routing_metrics(setup, &paths, &totals);
-    let gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
+    let mut gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
+    let capital = setup.scenario.capital.as_ref().and_then(|spec| {
+        let c = setup.default_candidate()?;
+        capital::capital_metrics(
+            &paths,
+            spec.initial_capital,
+            (c.alpha, c.leverage, c.spread_bps),
+            mc.epochs,
+        )
+    });
+    if let (Some(m), Some(spec)) = (&capital, &setup.scenario.capital) {
+        gates.extend(capital::capital_gates(
+            m,
+            &setup.policy,
+            spec.deployable_profile,
+        ));
+    }
     let g = &setup.graph;
     Ok(Scorecard {
         schema_version: SCHEMA_VERSION,
@@ -92,6 +119,7 @@ pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scor
             route_count: g.routes.len() as u64,
         },
         routing,
+        capital,
         gates,
         run_info: RunInfo {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -108,7 +136,9 @@ fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(paths), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths ({per_sec}, eta {eta})") {
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} paths ({per_sec}, eta {eta})",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -126,7 +156,10 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
     let prepared = prepare(args)?;
     if !args.quiet {
         let mc = prepared.setup.scenario.monte_carlo;
-        eprintln!("pmmsim: {} ({} paths x {} epochs, seed {})", prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed);
+        eprintln!(
+            "pmmsim: {} ({} paths x {} epochs, seed {})",
+            prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed
+        );
     }
     let card = simulate(&prepared, args.threads, args.quiet)?;
     emit(&report::render(&card, args.format), args.output.as_deref())?;

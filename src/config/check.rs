@@ -23,7 +23,10 @@ impl<'a> Checker<'a> {
         if value.is_finite() && value >= lo && value <= hi {
             Ok(value)
         } else {
-            Err(self.error(path, format!("expected a number in [{lo}, {hi}], got {value}")))
+            Err(self.error(
+                path,
+                format!("expected a number in [{lo}, {hi}], got {value}"),
+            ))
         }
     }
 
@@ -50,26 +53,46 @@ impl<'a> Checker<'a> {
         if (lo..=hi).contains(&value) {
             Ok(value)
         } else {
-            Err(self.error(path, format!("expected an integer in [{lo}, {hi}], got {value}")))
+            Err(self.error(
+                path,
+                format!("expected an integer in [{lo}, {hi}], got {value}"),
+            ))
         }
     }
 
     /// A band `[low, high]` with `lo <= low <= high <= hi`.
-    pub fn band(&self, path: &str, band: [f64; 2], lo: f64, hi: f64) -> Result<[f64; 2], InputError> {
+    pub fn band(
+        &self,
+        path: &str,
+        band: [f64; 2],
+        lo: f64,
+        hi: f64,
+    ) -> Result<[f64; 2], InputError> {
         self.range(&format!("{path}[0]"), band[0], lo, hi)?;
         self.range(&format!("{path}[1]"), band[1], lo, hi)?;
         if band[0] > band[1] {
-            return Err(self.error(path, format!("expected [low, high] with low <= high, got {band:?}")));
+            return Err(self.error(
+                path,
+                format!("expected [low, high] with low <= high, got {band:?}"),
+            ));
         }
         Ok(band)
     }
 
     /// One of the listed words; the error suggests the nearest.
-    pub fn choice<'c>(&self, path: &str, value: &str, choices: &[&'c str]) -> Result<&'c str, InputError> {
+    pub fn choice<'c>(
+        &self,
+        path: &str,
+        value: &str,
+        choices: &[&'c str],
+    ) -> Result<&'c str, InputError> {
         if let Some(found) = choices.iter().find(|c| **c == value) {
             return Ok(found);
         }
-        let mut err = self.error(path, format!("expected one of {}, got `{value}`", quoted(choices)));
+        let mut err = self.error(
+            path,
+            format!("expected one of {}, got `{value}`", quoted(choices)),
+        );
         if let Some(best) = super::parse::nearest(value, choices) {
             err = err.hint(format!("did you mean `{best}`?"));
         }
@@ -78,5 +101,9 @@ impl<'a> Checker<'a> {
 }
 
 fn quoted(choices: &[&str]) -> String {
-    choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+    choices
+        .iter()
+        .map(|c| format!("`{c}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

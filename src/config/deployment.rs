@@ -21,14 +21,26 @@ impl Deployment {
     pub fn check(raw: RawDeployment, file: &str) -> Result<Self, InputError> {
         let c = Checker::new(file);
         if !raw.chains.iter().any(|ch| ch.chain_id == raw.hub_chain_id) {
-            return Err(c.error("hubChainId", format!("hub chain {} is not listed in chains", raw.hub_chain_id)));
+            return Err(c.error(
+                "hubChainId",
+                format!("hub chain {} is not listed in chains", raw.hub_chain_id),
+            ));
         }
         for (i, chain) in raw.chains.iter().enumerate() {
-            if raw.chains[..i].iter().any(|other| other.chain_id == chain.chain_id) {
-                return Err(c.error(&format!("chains[{i}].chainId"), format!("chain {} is listed twice", chain.chain_id)));
+            if raw.chains[..i]
+                .iter()
+                .any(|other| other.chain_id == chain.chain_id)
+            {
+                return Err(c.error(
+                    &format!("chains[{i}].chainId"),
+                    format!("chain {} is listed twice", chain.chain_id),
+                ));
             }
             if chain.chain_id != raw.hub_chain_id && chain.anchors.is_empty() {
-                return Err(c.error(&format!("chains[{i}].anchors"), "a spoke chain needs at least one anchor stable"));
+                return Err(c.error(
+                    &format!("chains[{i}].anchors"),
+                    "a spoke chain needs at least one anchor stable",
+                ));
             }
             for (j, pool) in chain.pools.iter().enumerate() {
                 let at = format!("chains[{i}].pools[{j}]");
@@ -61,7 +73,11 @@ impl Deref for Commitments {
 }
 
 impl Commitments {
-    pub fn check(raw: RawCommitments, deployment: &Deployment, file: &str) -> Result<Self, InputError> {
+    pub fn check(
+        raw: RawCommitments,
+        deployment: &Deployment,
+        file: &str,
+    ) -> Result<Self, InputError> {
         let c = Checker::new(file);
         for (i, item) in raw.commitments.iter().enumerate() {
             let at = format!("commitments[{i}]");
@@ -72,8 +88,14 @@ impl Commitments {
                 ));
             }
             c.non_negative(&format!("{at}.amountUsd"), item.amount_usd)?;
-            c.non_negative(&format!("{at}.availabilityLagEpochs"), item.availability_lag_epochs)?;
-            c.non_negative(&format!("{at}.bridgeLatencyEpochs"), item.bridge_latency_epochs)?;
+            c.non_negative(
+                &format!("{at}.availabilityLagEpochs"),
+                item.availability_lag_epochs,
+            )?;
+            c.non_negative(
+                &format!("{at}.bridgeLatencyEpochs"),
+                item.bridge_latency_epochs,
+            )?;
             c.non_negative(&format!("{at}.bridgeReserveUsd"), item.bridge_reserve_usd)?;
             if item.bridge_reserve_usd > item.amount_usd {
                 return Err(c.error(

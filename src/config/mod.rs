@@ -5,6 +5,7 @@
 //! Resolution: a file under `--config-dir` wins; otherwise the embedded copy is used. A
 //! scenario argument that ends in `.json` or names an existing file is read from disk.
 
+pub mod capital;
 pub mod check;
 pub mod deployment;
 pub mod parse;
@@ -29,12 +30,46 @@ pub const COMMITMENTS_FILE: &str = "treasury-liquidity-commitments.json";
 
 /// The shipped configs, compiled into the binary.
 const EMBEDDED: &[(&str, &str)] = &[
-    (POLICY_FILE, include_str!("../../config/capital-efficiency-policy.json")),
-    (DEPLOYMENT_FILE, include_str!("../../config/deployment-status.json")),
-    (COMMITMENTS_FILE, include_str!("../../config/treasury-liquidity-commitments.json")),
-    ("scenarios/hub_only_11.json", include_str!("../../config/scenarios/hub_only_11.json")),
-    ("scenarios/full_quote_1_56_137.json", include_str!("../../config/scenarios/full_quote_1_56_137.json")),
-    ("scenarios/bridge_shock_137_56.json", include_str!("../../config/scenarios/bridge_shock_137_56.json")),
+    (
+        POLICY_FILE,
+        include_str!("../../config/capital-efficiency-policy.json"),
+    ),
+    (
+        DEPLOYMENT_FILE,
+        include_str!("../../config/deployment-status.json"),
+    ),
+    (
+        COMMITMENTS_FILE,
+        include_str!("../../config/treasury-liquidity-commitments.json"),
+    ),
+    (
+        "scenarios/hub_only_11.json",
+        include_str!("../../config/scenarios/hub_only_11.json"),
+    ),
+    (
+        "scenarios/full_quote_1_56_137.json",
+        include_str!("../../config/scenarios/full_quote_1_56_137.json"),
+    ),
+    (
+        "scenarios/bridge_shock_137_56.json",
+        include_str!("../../config/scenarios/bridge_shock_137_56.json"),
+    ),
+    (
+        "scenarios/chain138_deployed_capital_efficiency.json",
+        include_str!("../../config/scenarios/chain138_deployed_capital_efficiency.json"),
+    ),
+    (
+        "scenarios/crash_40pct_external_asset.json",
+        include_str!("../../config/scenarios/crash_40pct_external_asset.json"),
+    ),
+    (
+        "scenarios/high_vol_sigma_spike.json",
+        include_str!("../../config/scenarios/high_vol_sigma_spike.json"),
+    ),
+    (
+        "scenarios/bank_run_redemption_spike.json",
+        include_str!("../../config/scenarios/bank_run_redemption_spike.json"),
+    ),
 ];
 
 /// Where config files come from: an optional directory over the embedded defaults.
@@ -66,8 +101,16 @@ impl ConfigSource {
         EMBEDDED
             .iter()
             .find(|(name, _)| *name == rel)
-            .map(|(name, text)| ConfigText { display: format!("<embedded>/config/{name}"), text: (*text).to_string() })
-            .ok_or_else(|| Error::Input(InputError::new(rel, "no such config file in the config dir or the embedded defaults")))
+            .map(|(name, text)| ConfigText {
+                display: format!("<embedded>/config/{name}"),
+                text: (*text).to_string(),
+            })
+            .ok_or_else(|| {
+                Error::Input(InputError::new(
+                    rel,
+                    "no such config file in the config dir or the embedded defaults",
+                ))
+            })
     }
 
     /// The policy, from `override_file` when given.
@@ -104,7 +147,10 @@ impl ConfigSource {
         self.read(&rel).map_err(|_| {
             let names = self.scenario_names();
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-            let mut err = InputError::new(name_or_path, format!("unknown scenario; known scenarios: {}", refs.join(", ")));
+            let mut err = InputError::new(
+                name_or_path,
+                format!("unknown scenario; known scenarios: {}", refs.join(", ")),
+            );
             if let Some(best) = parse::nearest(name_or_path, &refs) {
                 err = err.hint(format!("did you mean `{best}`?"));
             }
@@ -113,10 +159,15 @@ impl ConfigSource {
     }
 
     /// Parses and validates a scenario given by name or path.
-    pub fn scenario(&self, name_or_path: &str, deployment: &Deployment) -> Result<Scenario> {
+    pub fn scenario(
+        &self,
+        name_or_path: &str,
+        deployment: &Deployment,
+        policy: &Policy,
+    ) -> Result<Scenario> {
         let file = self.scenario_text(name_or_path)?;
         let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Scenario::check(raw, deployment, &file.display)?)
+        Ok(Scenario::check(raw, deployment, policy, &file.display)?)
     }
 
     /// Every scenario name: the embedded ones plus any in `<dir>/scenarios/`, sorted.
@@ -144,8 +195,14 @@ impl ConfigSource {
 }
 
 fn read_file(path: &Path) -> Result<ConfigText> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
-    Ok(ConfigText { display: path.display().to_string(), text })
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(ConfigText {
+        display: path.display().to_string(),
+        text,
+    })
 }
 
 /// SHA-256 (hex) of the canonical JSON of `value`: object keys sorted, no whitespace.

@@ -111,14 +111,22 @@ mod tests {
     fn type_error_names_the_json_path() {
         let text = "{\"orderFlow\": {\"tradesPerEpoch\": \"many\", \"crossChainShare\": 0.5}}";
         let err = parse_json::<Outer>(text, "s.json").unwrap_err();
-        assert!(err.location.as_deref().unwrap_or("").starts_with("orderFlow.tradesPerEpoch"));
+        assert!(
+            err.location
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("orderFlow.tradesPerEpoch")
+        );
     }
 
     #[test]
     fn syntax_error_gives_line_and_column() {
         let text = "{\n  \"orderFlow\": {\n    \"tradesPerEpoch\": 3,,\n  }\n}";
         let err = parse_json::<Outer>(text, "s.json").unwrap_err();
-        assert!(err.location.as_deref().unwrap_or("").contains("line 3"), "{err}");
+        assert!(
+            err.location.as_deref().unwrap_or("").contains("line 3"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -24,17 +24,28 @@ impl Policy {
         let c = Checker::new(file);
         let floor = raw.external_liquidity_floor;
         if !(floor > 0.0 && floor < 1.0) {
-            return Err(c.error("externalLiquidityFloor", format!("expected a share in (0, 1), got {floor}")));
+            return Err(c.error(
+                "externalLiquidityFloor",
+                format!("expected a share in (0, 1), got {floor}"),
+            ));
         }
         let lev = &raw.leverage;
-        c.band("leverage.stressDeployable", lev.stress_deployable, 1.0, 100.0)?;
+        c.band(
+            "leverage.stressDeployable",
+            lev.stress_deployable,
+            1.0,
+            100.0,
+        )?;
         c.band("leverage.auditedTarget", lev.audited_target, 1.0, 100.0)?;
         c.range("leverage.deployableCap", lev.deployable_cap, 1.0, 100.0)?;
         c.range("leverage.hardLimit", lev.hard_limit, 1.0, 100.0)?;
         if lev.deployable_cap > lev.hard_limit {
             return Err(c.error(
                 "leverage.deployableCap",
-                format!("deployable cap {} must not exceed the hard limit {}", lev.deployable_cap, lev.hard_limit),
+                format!(
+                    "deployable cap {} must not exceed the hard limit {}",
+                    lev.deployable_cap, lev.hard_limit
+                ),
             ));
         }
         c.range("ltv.defaultMax", raw.ltv.default_max, 0.0, 1.0)?;
@@ -56,25 +67,66 @@ impl Policy {
         let s = &raw.spread;
         c.band("spread.targetBps", s.target_bps, 0.0, 10_000.0)?;
         c.range("spread.ceilingBps", s.ceiling_bps, 0.0, 10_000.0)?;
-        c.range("spread.throttleSpreadBps", s.throttle_spread_bps, 0.0, s.ceiling_bps)?;
-        c.range("spread.circuitBreakerSpreadBps", s.circuit_breaker_spread_bps, 0.0, s.ceiling_bps)?;
+        c.range(
+            "spread.throttleSpreadBps",
+            s.throttle_spread_bps,
+            0.0,
+            s.ceiling_bps,
+        )?;
+        c.range(
+            "spread.circuitBreakerSpreadBps",
+            s.circuit_breaker_spread_bps,
+            0.0,
+            s.ceiling_bps,
+        )?;
         if s.target_bps[1] > s.ceiling_bps {
-            return Err(c.error("spread.targetBps", "the target band must sit under spread.ceilingBps"));
+            return Err(c.error(
+                "spread.targetBps",
+                "the target band must sit under spread.ceilingBps",
+            ));
         }
         let v = &raw.volatility;
         c.positive("volatility.sigmaCrit", v.sigma_crit)?;
-        c.range("volatility.throttleAlphaFactor", v.throttle_alpha_factor, 0.0, 1.0)?;
-        c.range("volatility.throttleLeverageFactor", v.throttle_leverage_factor, 0.0, 1.0)?;
+        c.range(
+            "volatility.throttleAlphaFactor",
+            v.throttle_alpha_factor,
+            0.0,
+            1.0,
+        )?;
+        c.range(
+            "volatility.throttleLeverageFactor",
+            v.throttle_leverage_factor,
+            0.0,
+            1.0,
+        )?;
         let p = &raw.peg;
         c.range("peg.deviationThreshold", p.deviation_threshold, 0.0, 1.0)?;
-        c.range("peg.circuitBreakDeviation", p.circuit_break_deviation, 0.0, 1.0)?;
+        c.range(
+            "peg.circuitBreakDeviation",
+            p.circuit_break_deviation,
+            0.0,
+            1.0,
+        )?;
         c.band("peg.normalBandBps", p.normal_band_bps, 0.0, 10_000.0)?;
         c.band("peg.stressBandBps", p.stress_band_bps, 0.0, 10_000.0)?;
         let g = &raw.gates;
         c.range("gates.maxDrawdownP95", g.max_drawdown_p95, 0.0, 1.0)?;
-        c.range("gates.liquidationProbability", g.liquidation_probability, 0.0, 1.0)?;
-        c.range("gates.pegDeviationFrequency", g.peg_deviation_frequency, 0.0, 1.0)?;
-        c.non_negative("gates.externalLiquidityFloorViolations", g.external_liquidity_floor_violations)?;
+        c.range(
+            "gates.liquidationProbability",
+            g.liquidation_probability,
+            0.0,
+            1.0,
+        )?;
+        c.range(
+            "gates.pegDeviationFrequency",
+            g.peg_deviation_frequency,
+            0.0,
+            1.0,
+        )?;
+        c.non_negative(
+            "gates.externalLiquidityFloorViolations",
+            g.external_liquidity_floor_violations,
+        )?;
         c.range("gates.roiP05Min", g.roi_p05_min, -1.0, 10.0)?;
         let r = &raw.routing_gates;
         c.band("routingGates.captureCorridor", r.capture_corridor, 0.0, 1.0)?;
@@ -86,7 +138,11 @@ impl Policy {
         c.non_negative("optimizer.drawdownWeight", o.drawdown_weight)?;
         c.non_negative("optimizer.pegDeviationWeight", o.peg_deviation_weight)?;
         for (i, gate) in raw.evidence_gates.iter().enumerate() {
-            c.choice(&format!("evidenceGates[{i}].status"), &gate.status, &["external", "complete"])?;
+            c.choice(
+                &format!("evidenceGates[{i}].status"),
+                &gate.status,
+                &["external", "complete"],
+            )?;
         }
         Ok(Self(raw))
     }

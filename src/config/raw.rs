@@ -59,7 +59,7 @@ pub struct RawScenario {
     pub gate_profile: String,
     /// Capital assumptions; absent for a routing-only baseline.
     #[serde(default)]
-    pub capital_efficiency: Option<serde_json::Value>,
+    pub capital_efficiency: Option<super::capital::RawCapital>,
     /// Optimizer grid; absent when the scenario has no sweep.
     #[serde(default)]
     pub optimizer: Option<serde_json::Value>,
@@ -92,7 +92,11 @@ pub struct RawDesignPools {
 
 impl Default for RawDesignPools {
     fn default() -> Self {
-        Self { depth_usd: 2_000_000.0, k: 0.25, fee_bps: 5.0 }
+        Self {
+            depth_usd: 2_000_000.0,
+            k: 0.02,
+            fee_bps: 15.0,
+        }
     }
 }
 
@@ -145,7 +149,10 @@ pub struct RawBackgroundAmm {
 
 impl Default for RawBackgroundAmm {
     fn default() -> Self {
-        Self { fee_bps: 5.0, depth_usd: 200_000_000.0 }
+        Self {
+            fee_bps: 5.0,
+            depth_usd: 200_000_000.0,
+        }
     }
 }
 
@@ -161,7 +168,10 @@ pub struct RawExternalRoute {
 
 impl Default for RawExternalRoute {
     fn default() -> Self {
-        Self { cost_bps: 12.0, fixed_cost_usd: 10.0 }
+        Self {
+            cost_bps: 30.0,
+            fixed_cost_usd: 10.0,
+        }
     }
 }
 
@@ -250,7 +260,12 @@ pub struct RawRouter {
 
 impl Default for RawRouter {
     fn default() -> Self {
-        Self { max_paths: 3, chunks: 8, max_hops: 6, max_cost_bps: 300.0 }
+        Self {
+            max_paths: 3,
+            chunks: 8,
+            max_hops: 6,
+            max_cost_bps: 200.0,
+        }
     }
 }
 
@@ -266,7 +281,10 @@ pub struct RawArbitrage {
 
 impl Default for RawArbitrage {
     fn default() -> Self {
-        Self { threshold_bps: 40.0, max_fraction_of_target: 0.25 }
+        Self {
+            threshold_bps: 40.0,
+            max_fraction_of_target: 0.05,
+        }
     }
 }
 
@@ -284,7 +302,11 @@ pub struct RawBot {
 
 impl Default for RawBot {
     fn default() -> Self {
-        Self { low_water: 0.75, high_water: 1.25, max_fraction_of_target_per_epoch: 0.25 }
+        Self {
+            low_water: 0.75,
+            high_water: 1.25,
+            max_fraction_of_target_per_epoch: 0.25,
+        }
     }
 }
 
@@ -330,7 +352,12 @@ pub struct RawMonteCarlo {
 
 impl Default for RawMonteCarlo {
     fn default() -> Self {
-        Self { paths: 1000, epochs: 365, epoch_days: 1.0, seed: 42 }
+        Self {
+            paths: 1000,
+            epochs: 365,
+            epoch_days: 1.0,
+            seed: 42,
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! The checked scenario: `RawScenario` validated and resolved against the deployment
 //! status into the graph, flow, router, shock and Monte Carlo settings the engine uses.
 
+use super::capital::CapitalSpec;
 use super::check::Checker;
 use super::deployment::Deployment;
+use super::policy::Policy;
 use super::raw::{RawBridges, RawScenario, RawShock, RawSize};
 use crate::error::InputError;
 
@@ -136,12 +138,28 @@ pub struct BotSpec {
 /// What a shock does.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ShockKind {
-    BridgeOutage { a: u64, b: u64 },
-    BridgeDegradation { a: u64, b: u64, cost_multiplier: f64, latency_multiplier: f64 },
-    Volume { multiplier: f64 },
-    Crash { drop: f64 },
-    SigmaSpike { sigma: f64 },
-    RedemptionSpike { multiplier: f64 },
+    BridgeOutage {
+        a: u64,
+        b: u64,
+    },
+    BridgeDegradation {
+        a: u64,
+        b: u64,
+        cost_multiplier: f64,
+        latency_multiplier: f64,
+    },
+    Volume {
+        multiplier: f64,
+    },
+    Crash {
+        drop: f64,
+    },
+    SigmaSpike {
+        sigma: f64,
+    },
+    RedemptionSpike {
+        multiplier: f64,
+    },
 }
 
 /// A shock over epochs `[start, end)`.
@@ -189,6 +207,8 @@ pub struct Scenario {
     pub monte_carlo: MonteCarlo,
     /// Routing gates use the stress churn limit.
     pub stress_profile: bool,
+    /// Capital assumptions; `None` for a routing-only baseline.
+    pub capital: Option<CapitalSpec>,
     /// The raw file, kept for the inputs hash.
     pub raw: RawScenario,
 }
@@ -199,7 +219,12 @@ pub const MAX_EPOCHS: u64 = 100_000;
 
 impl Scenario {
     /// Validates `raw` (read from `file`) and resolves its graph against `deployment`.
-    pub fn check(raw: RawScenario, deployment: &Deployment, file: &str) -> Result<Self, InputError> {
+    pub fn check(
+        raw: RawScenario,
+        deployment: &Deployment,
+        policy: &Policy,
+        file: &str,
+    ) -> Result<Self, InputError> {
         let c = Checker::new(file);
         let graph = check_graph(&raw, deployment, &c)?;
         let flow = check_flow(&raw, &graph, &c)?;
@@ -213,13 +238,23 @@ impl Scenario {
         let a = &raw.arbitrage;
         let arbitrage = ArbSpec {
             threshold: c.range("arbitrage.thresholdBps", a.threshold_bps, 0.0, 10_000.0)? / 1e4,
-            max_fraction: c.range("arbitrage.maxFractionOfTarget", a.max_fraction_of_target, 0.0, 1.0)?,
+            max_fraction: c.range(
+                "arbitrage.maxFractionOfTarget",
+                a.max_fraction_of_target,
+                0.0,
+                1.0,
+            )?,
         };
         let b = &raw.bot;
         let bot = BotSpec {
             low_water: c.range("bot.lowWater", b.low_water, 0.0, 1.0)?,
             high_water: c.range("bot.highWater", b.high_water, 1.0, 10.0)?,
-            max_fraction: c.range("bot.maxFractionOfTargetPerEpoch", b.max_fraction_of_target_per_epoch, 0.0, 1.0)?,
+            max_fraction: c.range(
+                "bot.maxFractionOfTargetPerEpoch",
+                b.max_fraction_of_target_per_epoch,
+                0.0,
+                1.0,
+            )?,
         };
         let m = &raw.monte_carlo;
         let monte_carlo = MonteCarlo {
@@ -234,7 +269,12 @@ impl Scenario {
             .enumerate()
             .map(|(i, s)| check_shock(s, &format!("shocks[{i}]"), &graph, monte_carlo.epochs, &c))
             .collect::<Result<Vec<_>, _>>()?;
-        let stress_profile = c.choice("gateProfile", &raw.gate_profile, &["normal", "stress"])? == "stress";
+        let stress_profile =
+            c.choice("gateProfile", &raw.gate_profile, &["normal", "stress"])? == "stress";
+        let capital = match &raw.capital_efficiency {
+            Some(block) => Some(CapitalSpec::check(block, policy, monte_carlo.dt(), file)?),
+            None => None,
+        };
         Ok(Self {
             name: raw.name.clone(),
             description: raw.description.clone(),
@@ -246,12 +286,20 @@ impl Scenario {
             shocks,
             monte_carlo,
             stress_profile,
+            capital,
             raw,
         })
     }
 }
 
-fn link_cost(c: &Checker, fee_bps: f64, fixed: f64, latency: f64, premium_bps: f64, at: [&str; 4]) -> Result<LinkCost, InputError> {
+fn link_cost(
+    c: &Checker,
+    fee_bps: f64,
+    fixed: f64,
+    latency: f64,
+    premium_bps: f64,
+    at: [&str; 4],
+) -> Result<LinkCost, InputError> {
     Ok(LinkCost {
         fee: c.range(at[0], fee_bps, 0.0, 10_000.0)? / 1e4,
         fixed: c.non_negative(at[1], fixed)?,
@@ -260,7 +308,11 @@ fn link_cost(c: &Checker, fee_bps: f64, fixed: f64, latency: f64, premium_bps: f
     })
 }
 
-fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Result<GraphSpec, InputError> {
+fn check_graph(
+    raw: &RawScenario,
+    deployment: &Deployment,
+    c: &Checker,
+) -> Result<GraphSpec, InputError> {
     let mode = match c.choice("graphMode", &raw.graph_mode, &["design", "deployed"])? {
         "design" => GraphMode::Design,
         _ => GraphMode::Deployed,
@@ -273,15 +325,24 @@ fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Resul
     let mut ids = vec![hub];
     for (i, id) in raw.chains.iter().enumerate() {
         if deployment.chain(*id).is_none() {
-            return Err(c.error(&format!("chains[{i}]"), format!("chain {id} is not in deployment-status.json")));
+            return Err(c.error(
+                &format!("chains[{i}]"),
+                format!("chain {id} is not in deployment-status.json"),
+            ));
         }
         if ids.contains(id) {
-            return Err(c.error(&format!("chains[{i}]"), format!("chain {id} is listed twice (the hub {hub} is always included)")));
+            return Err(c.error(
+                &format!("chains[{i}]"),
+                format!("chain {id} is listed twice (the hub {hub} is always included)"),
+            ));
         }
         ids.push(*id);
     }
     if raw.denominations.is_empty() {
-        return Err(c.error("denominations", "expected at least one denomination, e.g. [\"USDC\"]"));
+        return Err(c.error(
+            "denominations",
+            "expected at least one denomination, e.g. [\"USDC\"]",
+        ));
     }
     let chains: Vec<ChainSpec> = ids
         .iter()
@@ -289,7 +350,11 @@ fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Resul
         .map(|ch| ChainSpec {
             id: ch.chain_id,
             name: ch.name.clone(),
-            anchors: if ch.chain_id == hub { Vec::new() } else { ch.anchors.clone() },
+            anchors: if ch.chain_id == hub {
+                Vec::new()
+            } else {
+                ch.anchors.clone()
+            },
         })
         .collect();
     let pools = match mode {
@@ -304,7 +369,12 @@ fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Resul
         b.fixed_cost_usd,
         b.latency_hours,
         b.latency_premium_bps_per_hour,
-        ["bridges.feeBps", "bridges.fixedCostUsd", "bridges.latencyHours", "bridges.latencyPremiumBpsPerHour"],
+        [
+            "bridges.feeBps",
+            "bridges.fixedCostUsd",
+            "bridges.latencyHours",
+            "bridges.latencyPremiumBpsPerHour",
+        ],
     )?;
     let hub_link = link_cost(
         c,
@@ -312,7 +382,12 @@ fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Resul
         b.hub_fixed_cost_usd,
         b.hub_latency_hours,
         b.latency_premium_bps_per_hour,
-        ["bridges.hubFeeBps", "bridges.hubFixedCostUsd", "bridges.hubLatencyHours", "bridges.latencyPremiumBpsPerHour"],
+        [
+            "bridges.hubFeeBps",
+            "bridges.hubFixedCostUsd",
+            "bridges.hubLatencyHours",
+            "bridges.latencyPremiumBpsPerHour",
+        ],
     )?;
     Ok(GraphSpec {
         hub,
@@ -324,14 +399,32 @@ fn check_graph(raw: &RawScenario, deployment: &Deployment, c: &Checker) -> Resul
         spoke_links,
         bridge,
         hub_link,
-        amm_fee: c.range("backgroundAmm.feeBps", raw.background_amm.fee_bps, 0.0, 10_000.0)? / 1e4,
+        amm_fee: c.range(
+            "backgroundAmm.feeBps",
+            raw.background_amm.fee_bps,
+            0.0,
+            10_000.0,
+        )? / 1e4,
         amm_depth: c.positive("backgroundAmm.depthUsd", raw.background_amm.depth_usd)?,
-        external_cost: c.range("externalRoute.costBps", raw.external_route.cost_bps, 0.0, 10_000.0)? / 1e4,
-        external_fixed: c.non_negative("externalRoute.fixedCostUsd", raw.external_route.fixed_cost_usd)?,
+        external_cost: c.range(
+            "externalRoute.costBps",
+            raw.external_route.cost_bps,
+            0.0,
+            10_000.0,
+        )? / 1e4,
+        external_fixed: c.non_negative(
+            "externalRoute.fixedCostUsd",
+            raw.external_route.fixed_cost_usd,
+        )?,
     })
 }
 
-fn design_pools(raw: &RawScenario, chains: &[ChainSpec], topology: Topology, c: &Checker) -> Result<Vec<PoolSpec>, InputError> {
+fn design_pools(
+    raw: &RawScenario,
+    chains: &[ChainSpec],
+    topology: Topology,
+    c: &Checker,
+) -> Result<Vec<PoolSpec>, InputError> {
     let depth = c.positive("pools.depthUsd", raw.pools.depth_usd)?;
     let k = c.range("pools.k", raw.pools.k, 0.0, 1.0)?;
     let fee = c.range("pools.feeBps", raw.pools.fee_bps, 0.0, 1_000.0)? / 1e4;
@@ -343,7 +436,14 @@ fn design_pools(raw: &RawScenario, chains: &[ChainSpec], topology: Topology, c: 
         };
         for denom in &raw.denominations {
             for quote in quotes {
-                pools.push(PoolSpec { chain: chain.id, base: format!("cW{denom}"), quote: quote.clone(), depth, k, fee });
+                pools.push(PoolSpec {
+                    chain: chain.id,
+                    base: format!("cW{denom}"),
+                    quote: quote.clone(),
+                    depth,
+                    k,
+                    fee,
+                });
             }
         }
     }
@@ -354,41 +454,62 @@ fn deployed_pools(ids: &[u64], deployment: &Deployment) -> Vec<PoolSpec> {
     ids.iter()
         .filter_map(|id| deployment.chain(*id))
         .flat_map(|ch| {
-            ch.pools.iter().filter(|p| p.enabled).map(move |p| PoolSpec {
-                chain: ch.chain_id,
-                base: p.base.clone(),
-                quote: p.quote.clone(),
-                depth: p.depth_usd,
-                k: p.k,
-                fee: p.fee_bps / 1e4,
-            })
+            ch.pools
+                .iter()
+                .filter(|p| p.enabled)
+                .map(move |p| PoolSpec {
+                    chain: ch.chain_id,
+                    base: p.base.clone(),
+                    quote: p.quote.clone(),
+                    depth: p.depth_usd,
+                    k: p.k,
+                    fee: p.fee_bps / 1e4,
+                })
         })
         .collect()
 }
 
 fn check_size(s: &RawSize, c: &Checker) -> Result<SizeDist, InputError> {
-    let need = |v: Option<f64>, key: &str| v.ok_or_else(|| c.error(&format!("orderFlow.size.{key}"), format!("`{key}` is required for this distribution")));
+    let need = |v: Option<f64>, key: &str| {
+        v.ok_or_else(|| {
+            c.error(
+                &format!("orderFlow.size.{key}"),
+                format!("`{key}` is required for this distribution"),
+            )
+        })
+    };
     let cap_or = |v: Option<f64>| v.unwrap_or(f64::INFINITY);
-    Ok(match c.choice("orderFlow.size.distribution", &s.distribution, &["uniform", "lognormal", "pareto"])? {
-        "uniform" => {
-            let min = c.non_negative("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?;
-            let max = c.positive("orderFlow.size.maxUsd", need(s.max_usd, "maxUsd")?)?;
-            if min >= max {
-                return Err(c.error("orderFlow.size", "expected minUsd < maxUsd"));
+    Ok(
+        match c.choice(
+            "orderFlow.size.distribution",
+            &s.distribution,
+            &["uniform", "lognormal", "pareto"],
+        )? {
+            "uniform" => {
+                let min = c.non_negative("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?;
+                let max = c.positive("orderFlow.size.maxUsd", need(s.max_usd, "maxUsd")?)?;
+                if min >= max {
+                    return Err(c.error("orderFlow.size", "expected minUsd < maxUsd"));
+                }
+                SizeDist::Uniform { min, max }
             }
-            SizeDist::Uniform { min, max }
-        }
-        "lognormal" => SizeDist::LogNormal {
-            median: c.positive("orderFlow.size.medianUsd", need(s.median_usd, "medianUsd")?)?,
-            sigma: c.range("orderFlow.size.sigma", need(s.sigma, "sigma")?, 0.0, 5.0)?,
-            cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
+            "lognormal" => SizeDist::LogNormal {
+                median: c.positive("orderFlow.size.medianUsd", need(s.median_usd, "medianUsd")?)?,
+                sigma: c.range("orderFlow.size.sigma", need(s.sigma, "sigma")?, 0.0, 5.0)?,
+                cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
+            },
+            _ => SizeDist::Pareto {
+                scale: c.positive("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?,
+                tail: c.range(
+                    "orderFlow.size.tailIndex",
+                    need(s.tail_index, "tailIndex")?,
+                    0.5,
+                    10.0,
+                )?,
+                cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
+            },
         },
-        _ => SizeDist::Pareto {
-            scale: c.positive("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?,
-            tail: c.range("orderFlow.size.tailIndex", need(s.tail_index, "tailIndex")?, 0.5, 10.0)?,
-            cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
-        },
-    })
+    )
 }
 
 fn check_flow(raw: &RawScenario, graph: &GraphSpec, c: &Checker) -> Result<FlowSpec, InputError> {
@@ -398,20 +519,34 @@ fn check_flow(raw: &RawScenario, graph: &GraphSpec, c: &Checker) -> Result<FlowS
     for (i, w) in f.chain_weights.iter().enumerate() {
         let at = format!("orderFlow.chainWeights[{i}]");
         let Some(pos) = graph.chains[1..].iter().position(|ch| ch.id == w.chain_id) else {
-            return Err(c.error(&format!("{at}.chainId"), format!("chain {} is not a spoke chain of this scenario", w.chain_id)));
+            return Err(c.error(
+                &format!("{at}.chainId"),
+                format!("chain {} is not a spoke chain of this scenario", w.chain_id),
+            ));
         };
         chain_weights[pos] = c.non_negative(&format!("{at}.weight"), w.weight)?;
     }
     if graph.chains.len() > 1 && chain_weights.iter().sum::<f64>() <= 0.0 {
-        return Err(c.error("orderFlow.chainWeights", "at least one chain needs a positive weight"));
+        return Err(c.error(
+            "orderFlow.chainWeights",
+            "at least one chain needs a positive weight",
+        ));
     }
     let mut lanes = Vec::new();
     for (i, lane) in f.lanes.iter().enumerate() {
         let at = format!("orderFlow.lanes[{i}]");
-        for (chain, token, key) in [(lane.from_chain, &lane.from_token, "from"), (lane.to_chain, &lane.to_token, "to")] {
-            let ok = graph.chains.iter().any(|ch| ch.id == chain && (ch.anchors.contains(token) || is_hub_token(graph, chain, token)));
+        for (chain, token, key) in [
+            (lane.from_chain, &lane.from_token, "from"),
+            (lane.to_chain, &lane.to_token, "to"),
+        ] {
+            let ok = graph.chains.iter().any(|ch| {
+                ch.id == chain && (ch.anchors.contains(token) || is_hub_token(graph, chain, token))
+            });
             if !ok {
-                return Err(c.error(&format!("{at}.{key}Token"), format!("`{token}` on chain {chain} is not an endpoint of this graph")));
+                return Err(c.error(
+                    &format!("{at}.{key}Token"),
+                    format!("`{token}` on chain {chain} is not an endpoint of this graph"),
+                ));
             }
         }
         lanes.push(LaneSpec {
@@ -424,7 +559,12 @@ fn check_flow(raw: &RawScenario, graph: &GraphSpec, c: &Checker) -> Result<FlowS
         return Err(c.error("orderFlow.lanes", "lane shares add up to more than 1"));
     }
     Ok(FlowSpec {
-        trades_per_epoch: c.count("orderFlow.tradesPerEpoch", f.trades_per_epoch.into(), 0, 100_000)? as u32,
+        trades_per_epoch: c.count(
+            "orderFlow.tradesPerEpoch",
+            f.trades_per_epoch.into(),
+            0,
+            100_000,
+        )? as u32,
         size,
         cross_chain_share: c.range("orderFlow.crossChainShare", f.cross_chain_share, 0.0, 1.0)?,
         hub_share: c.range("orderFlow.hubShare", f.hub_share, 0.0, 1.0)?,
@@ -442,22 +582,56 @@ fn has_link(graph: &GraphSpec, a: u64, b: u64) -> bool {
     a != b && known(a) && known(b) && (a == graph.hub || b == graph.hub || graph.spoke_links)
 }
 
-fn check_shock(s: &RawShock, at: &str, graph: &GraphSpec, epochs: u32, c: &Checker) -> Result<Shock, InputError> {
+fn check_shock(
+    s: &RawShock,
+    at: &str,
+    graph: &GraphSpec,
+    epochs: u32,
+    c: &Checker,
+) -> Result<Shock, InputError> {
     if s.start_epoch >= s.end_epoch {
-        return Err(c.error(&format!("{at}.endEpoch"), format!("expected endEpoch > startEpoch ({})", s.start_epoch)));
+        return Err(c.error(
+            &format!("{at}.endEpoch"),
+            format!("expected endEpoch > startEpoch ({})", s.start_epoch),
+        ));
     }
     if s.start_epoch >= epochs {
-        return Err(c.error(&format!("{at}.startEpoch"), format!("the window starts after the last epoch ({epochs})")));
+        return Err(c.error(
+            &format!("{at}.startEpoch"),
+            format!("the window starts after the last epoch ({epochs})"),
+        ));
     }
-    let need = |v: Option<f64>, key: &str| v.ok_or_else(|| c.error(&format!("{at}.{key}"), format!("`{key}` is required for a {} shock", s.kind)));
+    let need = |v: Option<f64>, key: &str| {
+        v.ok_or_else(|| {
+            c.error(
+                &format!("{at}.{key}"),
+                format!("`{key}` is required for a {} shock", s.kind),
+            )
+        })
+    };
     let link = || -> Result<(u64, u64), InputError> {
-        let [a, b] = s.link.ok_or_else(|| c.error(&format!("{at}.link"), "`link` [chainA, chainB] is required for a bridge shock"))?;
+        let [a, b] = s.link.ok_or_else(|| {
+            c.error(
+                &format!("{at}.link"),
+                "`link` [chainA, chainB] is required for a bridge shock",
+            )
+        })?;
         if !has_link(graph, a, b) {
-            return Err(c.error(&format!("{at}.link"), format!("there is no bridge between chains {a} and {b} in this graph")));
+            return Err(c.error(
+                &format!("{at}.link"),
+                format!("there is no bridge between chains {a} and {b} in this graph"),
+            ));
         }
         Ok((a, b))
     };
-    let kinds = ["bridgeOutage", "bridgeDegradation", "volume", "crash", "sigmaSpike", "redemptionSpike"];
+    let kinds = [
+        "bridgeOutage",
+        "bridgeDegradation",
+        "volume",
+        "crash",
+        "sigmaSpike",
+        "redemptionSpike",
+    ];
     let kind = match c.choice(&format!("{at}.kind"), &s.kind, &kinds)? {
         "bridgeOutage" => {
             let (a, b) = link()?;
@@ -468,14 +642,46 @@ fn check_shock(s: &RawShock, at: &str, graph: &GraphSpec, epochs: u32, c: &Check
             ShockKind::BridgeDegradation {
                 a,
                 b,
-                cost_multiplier: c.range(&format!("{at}.costMultiplier"), s.cost_multiplier.unwrap_or(1.0), 1.0, 1_000.0)?,
-                latency_multiplier: c.range(&format!("{at}.latencyMultiplier"), s.latency_multiplier.unwrap_or(1.0), 1.0, 1_000.0)?,
+                cost_multiplier: c.range(
+                    &format!("{at}.costMultiplier"),
+                    s.cost_multiplier.unwrap_or(1.0),
+                    1.0,
+                    1_000.0,
+                )?,
+                latency_multiplier: c.range(
+                    &format!("{at}.latencyMultiplier"),
+                    s.latency_multiplier.unwrap_or(1.0),
+                    1.0,
+                    1_000.0,
+                )?,
             }
         }
-        "volume" => ShockKind::Volume { multiplier: c.range(&format!("{at}.multiplier"), need(s.multiplier, "multiplier")?, 0.0, 100.0)? },
-        "crash" => ShockKind::Crash { drop: c.range(&format!("{at}.drop"), need(s.drop, "drop")?, 0.0, 0.99)? },
-        "sigmaSpike" => ShockKind::SigmaSpike { sigma: c.range(&format!("{at}.sigma"), need(s.sigma, "sigma")?, 0.0, 20.0)? },
-        _ => ShockKind::RedemptionSpike { multiplier: c.range(&format!("{at}.multiplier"), need(s.multiplier, "multiplier")?, 0.0, 1_000.0)? },
+        "volume" => ShockKind::Volume {
+            multiplier: c.range(
+                &format!("{at}.multiplier"),
+                need(s.multiplier, "multiplier")?,
+                0.0,
+                100.0,
+            )?,
+        },
+        "crash" => ShockKind::Crash {
+            drop: c.range(&format!("{at}.drop"), need(s.drop, "drop")?, 0.0, 0.99)?,
+        },
+        "sigmaSpike" => ShockKind::SigmaSpike {
+            sigma: c.range(&format!("{at}.sigma"), need(s.sigma, "sigma")?, 0.0, 20.0)?,
+        },
+        _ => ShockKind::RedemptionSpike {
+            multiplier: c.range(
+                &format!("{at}.multiplier"),
+                need(s.multiplier, "multiplier")?,
+                0.0,
+                1_000.0,
+            )?,
+        },
     };
-    Ok(Shock { kind, start: s.start_epoch, end: s.end_epoch.min(epochs) })
+    Ok(Shock {
+        kind,
+        start: s.start_epoch,
+        end: s.end_epoch.min(epochs),
+    })
 }

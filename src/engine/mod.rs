@@ -14,6 +14,7 @@ use rayon::prelude::*;
 pub use outcome::{BatchResult, BatchTotals, PathOutcome};
 pub use setup::Setup;
 
+use crate::model::overlay::Candidate;
 use path::{PathScratch, simulate_path};
 
 /// Paths per batch. Fixed (not derived from the thread count) so that batch sums, and
@@ -42,7 +43,12 @@ impl Shard {
 
 /// Runs the paths in `range` and returns their batches in order. `on_batch` is called
 /// (from any thread) with the number of paths each finished batch held.
-pub fn run_paths(setup: &Setup, range: Range<u64>, on_batch: &(dyn Fn(u64) + Sync)) -> Vec<BatchResult> {
+pub fn run_paths(
+    setup: &Setup,
+    candidate: Option<Candidate>,
+    range: Range<u64>,
+    on_batch: &(dyn Fn(u64) + Sync),
+) -> Vec<BatchResult> {
     let first_batch = range.start / BATCH_SIZE;
     let last_batch = range.end.div_ceil(BATCH_SIZE);
     (first_batch..last_batch)
@@ -52,7 +58,7 @@ pub fn run_paths(setup: &Setup, range: Range<u64>, on_batch: &(dyn Fn(u64) + Syn
             |scratch, batch| {
                 let start = (batch * BATCH_SIZE).max(range.start);
                 let end = ((batch + 1) * BATCH_SIZE).min(range.end);
-                let result = run_batch(setup, start..end, scratch);
+                let result = run_batch(setup, candidate, start..end, scratch);
                 on_batch(end - start);
                 result
             },
@@ -60,15 +66,32 @@ pub fn run_paths(setup: &Setup, range: Range<u64>, on_batch: &(dyn Fn(u64) + Syn
         .collect()
 }
 
-fn run_batch(setup: &Setup, range: Range<u64>, scratch: &mut PathScratch) -> BatchResult {
+fn run_batch(
+    setup: &Setup,
+    candidate: Option<Candidate>,
+    range: Range<u64>,
+    scratch: &mut PathScratch,
+) -> BatchResult {
     let g = &setup.graph;
     let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
-    let paths = range.clone().map(|i| simulate_path(setup, i, scratch, &mut totals)).collect();
-    BatchResult { first_path: range.start, paths, totals }
+    let paths = range
+        .clone()
+        .map(|i| simulate_path(setup, i, candidate, scratch, &mut totals))
+        .collect();
+    BatchResult {
+        first_path: range.start,
+        paths,
+        totals,
+    }
 }
 
 /// Runs `f` on a rayon pool of `threads` threads (0 = one per core).
-pub fn with_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> Result<T, rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build()?;
+pub fn with_threads<T: Send>(
+    threads: usize,
+    f: impl FnOnce() -> T + Send,
+) -> Result<T, rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
     Ok(pool.install(f))
 }

@@ -41,10 +41,32 @@ pub struct RoutingOutcome {
     pub chain_peak_outflow: Vec<f64>,
 }
 
+/// Per-path results of the capital overlay.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CapitalOutcome {
+    /// `T_end / T_0 - 1`.
+    pub roi: f64,
+    /// `T_end - T_0`, USD.
+    pub pnl: f64,
+    /// Largest drawdown of `T` from its running peak, share.
+    pub max_drawdown: f64,
+    pub liquidated: bool,
+    pub peg_deviation_epochs: u32,
+    pub floor_violations: u32,
+    pub floor_unrepaired: u32,
+    pub throttle_events: u32,
+    pub spread_events: u32,
+    pub breaker_epochs: u32,
+    /// Change of `T` by attribution term (see `model::overlay::TERMS`), USD.
+    pub attribution: [f64; 7],
+    pub min_peg: f64,
+}
+
 /// Per-path results of one path: routing, plus capital when the scenario has it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PathOutcome {
     pub routing: RoutingOutcome,
+    pub capital: Option<CapitalOutcome>,
 }
 
 /// Sums over the paths of one batch of per-pool, per-chain and per-link figures.
@@ -89,7 +111,8 @@ impl BatchTotals {
     pub fn merge(&mut self, other: &BatchTotals) {
         self.paths += other.paths;
         let add = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-        let max = |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x = x.max(*y));
+        let max =
+            |a: &mut Vec<f64>, b: &Vec<f64>| a.iter_mut().zip(b).for_each(|(x, y)| *x = x.max(*y));
         add(&mut self.pool_net_flow, &other.pool_net_flow);
         add(&mut self.pool_churn, &other.pool_churn);
         add(&mut self.pool_peak_dev_sum, &other.pool_peak_dev_sum);

@@ -5,9 +5,13 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::outcome::{BatchTotals, PathOutcome, RoutingOutcome};
+use rand::RngExt;
+use rand_distr::StandardNormal;
+
+use super::outcome::{BatchTotals, CapitalOutcome, PathOutcome, RoutingOutcome};
 use super::setup::Setup;
 use crate::model::flow::Trade;
+use crate::model::overlay::{Candidate, CapitalTally, Overlay, OverlayDraws, RoutingPnl};
 use crate::model::routing::{EpochFlows, RouterScratch, RoutingLayer, RoutingState};
 use crate::stats::quantile_sorted;
 
@@ -64,14 +68,31 @@ impl PathScratch {
     fn reset(&mut self) {
         self.capture.clear();
         self.churn.clear();
-        for v in [&mut self.route_volume, &mut self.pool_net_abs, &mut self.pool_abs, &mut self.pool_peak_dev, &mut self.link_peak, &mut self.chain_peak, &mut self.pool_fees, &mut self.chain_inject, &mut self.chain_withdraw] {
+        for v in [
+            &mut self.route_volume,
+            &mut self.pool_net_abs,
+            &mut self.pool_abs,
+            &mut self.pool_peak_dev,
+            &mut self.link_peak,
+            &mut self.chain_peak,
+            &mut self.pool_fees,
+            &mut self.chain_inject,
+            &mut self.chain_withdraw,
+        ] {
             v.fill(0.0);
         }
     }
 }
 
-/// Runs path `index` and adds its per-pool figures to `totals`.
-pub fn simulate_path(setup: &Setup, index: u64, scratch: &mut PathScratch, totals: &mut BatchTotals) -> PathOutcome {
+/// Runs path `index` (with the capital overlay at `candidate` when the scenario has
+/// capital) and adds its per-pool figures to `totals`.
+pub fn simulate_path(
+    setup: &Setup,
+    index: u64,
+    candidate: Option<Candidate>,
+    scratch: &mut PathScratch,
+    totals: &mut BatchTotals,
+) -> PathOutcome {
     let mc = setup.scenario.monte_carlo;
     let mut rng = path_rng(mc.seed, index);
     let layer = RoutingLayer::new(&setup.graph, setup.routing);
@@ -81,6 +102,21 @@ pub fn simulate_path(setup: &Setup, index: u64, scratch: &mut PathScratch, total
     let mut out = RoutingOutcome::default();
     scratch.reset();
     let depth_total: f64 = setup.graph.pools.iter().map(|p| p.depth).sum();
+    let overlay = match (&setup.scenario.capital, candidate) {
+        (Some(spec), Some(c)) => Some(Overlay::new(
+            spec,
+            &setup.policy,
+            c,
+            mc.dt(),
+            2.0 * depth_total,
+        )),
+        _ => None,
+    };
+    let mut overlay_state = overlay.as_ref().map(Overlay::init);
+    let mut tally = CapitalTally {
+        min_peg: f64::INFINITY,
+        ..CapitalTally::default()
+    };
     for shocks in &setup.schedule.epochs {
         if shocks.conditions != cond_id {
             cond_id = shocks.conditions;
@@ -93,11 +129,57 @@ pub fn simulate_path(setup: &Setup, index: u64, scratch: &mut PathScratch, total
         for _ in 0..setup.flow.trade_count(shocks.volume_multiplier) {
             scratch.trades.push(setup.flow.draw(&mut rng));
         }
-        layer.step(&mut state, &cond, &scratch.trades, &mut scratch.flows, &mut scratch.router);
+        if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
+            let fee = ov.policy_step(st, shocks, &mut tally);
+            cond.pool_fee.fill(fee);
+        }
+        layer.step(
+            &mut state,
+            &cond,
+            &scratch.trades,
+            &mut scratch.flows,
+            &mut scratch.router,
+        );
+        if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
+            let draws = OverlayDraws {
+                z_asset: rng.sample(StandardNormal),
+                z_sigma: rng.sample(StandardNormal),
+                z_peg: rng.sample(StandardNormal),
+                u_redeem: rng.random(),
+            };
+            let f = &scratch.flows;
+            let pnl = RoutingPnl {
+                fees: f.fees(),
+                value_change: f.value_change,
+                intervention_cost: f.intervention_cost(),
+                net_stable_sold: f.net_stable_sold,
+            };
+            ov.settle(st, shocks, &pnl, &draws, &mut tally);
+        }
         record_epoch(setup, depth_total, &mut out, scratch);
     }
     finish_path(setup, &mut out, scratch, totals);
-    PathOutcome { routing: out }
+    let capital = overlay_state.map(|st| {
+        let t_end = st.buckets.total();
+        CapitalOutcome {
+            roi: t_end / st.t0 - 1.0,
+            pnl: t_end - st.t0,
+            max_drawdown: tally.max_drawdown,
+            liquidated: tally.liquidated,
+            peg_deviation_epochs: tally.peg_deviation_epochs,
+            floor_violations: tally.floor_violations,
+            floor_unrepaired: tally.floor_unrepaired,
+            throttle_events: tally.throttle_events,
+            spread_events: tally.spread_events,
+            breaker_epochs: tally.breaker_epochs,
+            attribution: tally.attribution,
+            min_peg: tally.min_peg,
+        }
+    });
+    PathOutcome {
+        routing: out,
+        capital,
+    }
 }
 
 fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &mut PathScratch) {
@@ -106,7 +188,11 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
         s.capture.push(f.captured / f.volume);
     }
     let abs_total: f64 = f.pool_abs_change.iter().sum();
-    s.churn.push(if depth_total > 0.0 { abs_total / depth_total } else { 0.0 });
+    s.churn.push(if depth_total > 0.0 {
+        abs_total / depth_total
+    } else {
+        0.0
+    });
     out.inject_cost += f.inject_cost.iter().sum::<f64>();
     out.withdraw_cost += f.withdraw_cost.iter().sum::<f64>();
     out.volume += f.volume;
@@ -142,20 +228,38 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
 }
 
 fn chain_index(setup: &Setup, chain: u64) -> usize {
-    setup.graph.chains.iter().position(|c| *c == chain).unwrap_or(0)
+    setup
+        .graph
+        .chains
+        .iter()
+        .position(|c| *c == chain)
+        .unwrap_or(0)
 }
 
-fn finish_path(setup: &Setup, out: &mut RoutingOutcome, s: &mut PathScratch, totals: &mut BatchTotals) {
+fn finish_path(
+    setup: &Setup,
+    out: &mut RoutingOutcome,
+    s: &mut PathScratch,
+    totals: &mut BatchTotals,
+) {
     let epochs = setup.scenario.monte_carlo.epochs as f64;
     out.capture_mean = mean(&s.capture);
     out.churn_mean = mean(&s.churn);
     s.capture.sort_by(f64::total_cmp);
     s.churn.sort_by(f64::total_cmp);
-    out.capture_p95 = if s.capture.is_empty() { 0.0 } else { quantile_sorted(&s.capture, 0.95) };
+    out.capture_p95 = if s.capture.is_empty() {
+        0.0
+    } else {
+        quantile_sorted(&s.capture, 0.95)
+    };
     out.churn_p95 = quantile_sorted(&s.churn, 0.95);
     out.churn_max = s.churn.last().copied().unwrap_or(0.0);
     let total: f64 = s.route_volume.iter().sum();
-    out.path_concentration = if total > 0.0 { s.route_volume.iter().map(|v| (v / total).powi(2)).sum() } else { 0.0 };
+    out.path_concentration = if total > 0.0 {
+        s.route_volume.iter().map(|v| (v / total).powi(2)).sum()
+    } else {
+        0.0
+    };
     out.chain_peak_outflow = s.chain_peak.clone();
     totals.paths += 1;
     for p in 0..s.pool_abs.len() {
@@ -174,7 +278,11 @@ fn finish_path(setup: &Setup, out: &mut RoutingOutcome, s: &mut PathScratch, tot
 }
 
 fn mean(v: &[f64]) -> f64 {
-    if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 }
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
 }
 
 fn add_into(acc: &mut [f64], v: &[f64]) {

@@ -25,10 +25,39 @@ const CANDIDATES_PER_K: usize = 2;
 impl Setup {
     pub fn new(scenario: Scenario, policy: Policy) -> Self {
         let router = scenario.router;
-        let graph = Graph::build(&scenario.graph, router.max_hops, (router.max_paths * CANDIDATES_PER_K).max(4));
+        let graph = Graph::build(
+            &scenario.graph,
+            router.max_hops,
+            (router.max_paths * CANDIDATES_PER_K).max(4),
+        );
         let flow = OrderFlow::new(&graph, &scenario.flow);
         let schedule = ShockSchedule::new(&scenario.shocks, &graph, scenario.monte_carlo.epochs);
-        let routing = RoutingParams { router, arbitrage: scenario.arbitrage, bot: scenario.bot };
-        Self { scenario, policy, graph, flow, schedule, routing }
+        let routing = RoutingParams {
+            router,
+            arbitrage: scenario.arbitrage,
+            bot: scenario.bot,
+        };
+        Self {
+            scenario,
+            policy,
+            graph,
+            flow,
+            schedule,
+            routing,
+        }
+    }
+}
+
+impl Setup {
+    /// The scenario's own capital posture (no sweep), if it has a capital block.
+    pub fn default_candidate(&self) -> Option<crate::model::overlay::Candidate> {
+        self.scenario
+            .capital
+            .as_ref()
+            .map(|c| crate::model::overlay::Candidate {
+                alpha: c.alpha,
+                leverage: c.leverage,
+                spread_bps: c.spread_bps,
+            })
     }
 }

@@ -5,6 +5,7 @@
 pub mod capital;
 pub mod flow;
 pub mod graph;
+pub mod overlay;
 pub mod peg;
 pub mod pmm;
 pub mod redemptions;

@@ -3,7 +3,7 @@
 //! bot. It mutates the pools and reports flows; it draws no random numbers (trades come
 //! in from `flow`) and keeps no history (the engine accumulates what it reports).
 
-use crate::config::scenario::{ArbSpec, BotSpec, RouterSpec};
+use crate::config::scenario::{ArbSpec, BotSpec, LinkCost, RouterSpec};
 use crate::model::graph::{Graph, Hop, amm_output, link_output};
 use crate::model::pmm::PmmPool;
 
@@ -95,6 +95,9 @@ pub struct EpochFlows {
     pub link_flow: Vec<[f64; 2]>,
     /// Per route id: volume, USD (only routes used this epoch are non-zero).
     pub route_volume: Vec<f64>,
+    /// Change of the pools' total value at the oracle price (base + quote) from routing
+    /// and arbitrage, USD; the bot's moves are value-neutral and not included.
+    pub value_change: f64,
     /// Net cW (our stable) sold into our pools by routed trades, USD (> 0: selling pressure).
     pub net_stable_sold: f64,
     /// Largest |deviation| over pools after routing, before arbitrage.
@@ -137,6 +140,7 @@ impl EpochFlows {
         self.stalled = 0.0;
         self.reflexive_routes = 0;
         self.net_stable_sold = 0.0;
+        self.value_change = 0.0;
         self.dev_pre_arb = 0.0;
         self.dev_post_arb = 0.0;
         self.dev_post_bot = 0.0;
@@ -226,11 +230,13 @@ impl<'g> RoutingLayer<'g> {
         for amm in &mut state.amms {
             *amm = [self.graph.amm_depth; 2];
         }
+        let value_before = pool_value(&state.pools);
         for trade in trades {
             self.route_trade(state, cond, *trade, flows, scratch);
         }
         flows.dev_pre_arb = max_deviation(&state.pools);
         self.arbitrage(state, cond, flows);
+        flows.value_change = pool_value(&state.pools) - value_before;
         flows.dev_post_arb = max_deviation(&state.pools);
         for (d, pool) in flows.pool_dev_post_arb.iter_mut().zip(&state.pools) {
             *d = pool.deviation().abs();
@@ -398,13 +404,21 @@ impl<'g> RoutingLayer<'g> {
     /// Arbitrageurs trade each pool whose |deviation| exceeds the threshold back to the
     /// threshold (where their edge is gone), up to `maxFractionOfTarget` of `I*` per pool.
     fn arbitrage(&self, state: &mut RoutingState, cond: &Conditions, flows: &mut EpochFlows) {
-        let threshold = self.params.arbitrage.threshold;
         for (i, pool) in state.pools.iter_mut().enumerate() {
+            // Arbitrageurs move cW between the pool's chain and the hub: a downed hub link
+            // stops them, a degraded one raises their threshold by the extra fee and slows
+            // them by the latency multiplier.
+            let (down, cost_mult, latency_mult, fee) =
+                self.hub_link_state(self.pool_chain[i], cond);
+            if down {
+                continue;
+            }
+            let threshold = self.params.arbitrage.threshold + (cost_mult - 1.0) * fee;
             let dev = pool.deviation();
             if dev.abs() <= threshold {
                 continue;
             }
-            let cap = self.params.arbitrage.max_fraction * self.graph.pools[i].depth;
+            let cap = self.params.arbitrage.max_fraction * self.graph.pools[i].depth / latency_mult;
             let sell_base = dev > 0.0;
             let target = if sell_base { threshold } else { -threshold };
             let amount = amount_to_deviation(pool, sell_base, target, cap);
@@ -440,11 +454,7 @@ impl<'g> RoutingLayer<'g> {
                 continue;
             }
             let chain = self.pool_chain[i];
-            let link = self.hub_link_of_chain[chain];
-            let (down, cost_mult, latency_mult) = match link {
-                Some(l) => (cond.link_down[l], cond.link_cost[l], cond.link_latency[l]),
-                None => (false, 1.0, 1.0),
-            };
+            let (down, cost_mult, latency_mult, _) = self.hub_link_state(chain, cond);
             if down {
                 continue;
             }
@@ -457,19 +467,7 @@ impl<'g> RoutingLayer<'g> {
             if amount <= 0.0 {
                 continue;
             }
-            let cost_spec = link.map(|l| self.graph.links[l].cost).unwrap_or(
-                self.graph
-                    .links
-                    .iter()
-                    .find(|l| l.hub)
-                    .map(|l| l.cost)
-                    .unwrap_or(crate::config::scenario::LinkCost {
-                        fee: 0.0,
-                        fixed: 0.0,
-                        latency_hours: 0.0,
-                        premium_per_hour: 0.0,
-                    }),
-            );
+            let cost_spec = self.hub_link_cost(chain);
             let cost = amount - link_output(&cost_spec, amount, cost_mult, latency_mult);
             if inject {
                 pool.set_balances(pool.base - amount, pool.quote + amount);
@@ -481,6 +479,41 @@ impl<'g> RoutingLayer<'g> {
             flows.pool_abs_change[i] += amount;
         }
     }
+}
+
+impl RoutingLayer<'_> {
+    /// `(down, cost multiplier, latency multiplier, base fee)` of the hub link serving
+    /// `chain` this epoch; the hub itself has no link (never down, no extra cost).
+    fn hub_link_state(&self, chain: usize, cond: &Conditions) -> (bool, f64, f64, f64) {
+        match self.hub_link_of_chain[chain] {
+            Some(l) => (
+                cond.link_down[l],
+                cond.link_cost[l],
+                cond.link_latency[l],
+                self.graph.links[l].cost.fee,
+            ),
+            None => (false, 1.0, 1.0, 0.0),
+        }
+    }
+
+    /// The cost of the hub link serving `chain`; hub pools pay a mint/burn link's cost.
+    fn hub_link_cost(&self, chain: usize) -> LinkCost {
+        let link =
+            self.hub_link_of_chain[chain].or_else(|| self.graph.links.iter().position(|l| l.hub));
+        link.map_or(
+            LinkCost {
+                fee: 0.0,
+                fixed: 0.0,
+                latency_hours: 0.0,
+                premium_per_hour: 0.0,
+            },
+            |l| self.graph.links[l].cost,
+        )
+    }
+}
+
+fn pool_value(pools: &[PmmPool]) -> f64 {
+    pools.iter().map(|p| p.base + p.quote).sum()
 }
 
 fn max_deviation(pools: &[PmmPool]) -> f64 {

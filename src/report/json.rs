@@ -4,7 +4,8 @@ use crate::scorecard::Scorecard;
 
 /// Pretty JSON with a final newline.
 pub fn render(card: &Scorecard) -> String {
-    let mut text = serde_json::to_string_pretty(card).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut text =
+        serde_json::to_string_pretty(card).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     text.push('\n');
     text
 }

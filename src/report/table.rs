@@ -63,12 +63,30 @@ pub fn render(card: &Scorecard) -> String {
     out.push_str("\n\nGates\n");
     let mut gates = new_table(&["gate", "metric", "threshold", "value", "result"]);
     for g in &card.gates {
-        let result = if g.pass { "pass".to_string() } else { format!("FAIL ({:?})", g.severity).to_lowercase() };
-        gates.add_row(vec![g.name.clone(), g.metric.clone(), g.describe_threshold(), num(g.value), result]);
+        let result = if g.pass {
+            "pass".to_string()
+        } else {
+            format!("FAIL ({:?})", g.severity).to_lowercase()
+        };
+        gates.add_row(vec![
+            g.name.clone(),
+            g.metric.clone(),
+            g.describe_threshold(),
+            num(g.value),
+            result,
+        ]);
     }
     out.push_str(&gates.to_string());
     out.push_str("\n\nWorst pools (post-arbitrage peak deviation)\n");
-    let mut worst = new_table(&["chain", "pool", "depth USD", "peak dev bps (mean)", "peak dev bps (max)", "churn/epoch", "half-life epochs"]);
+    let mut worst = new_table(&[
+        "chain",
+        "pool",
+        "depth USD",
+        "peak dev bps (mean)",
+        "peak dev bps (max)",
+        "churn/epoch",
+        "half-life epochs",
+    ]);
     for p in &card.routing.worst_pools {
         worst.add_row(vec![
             p.chain_id.to_string(),
@@ -82,9 +100,26 @@ pub fn render(card: &Scorecard) -> String {
     }
     out.push_str(&worst.to_string());
     out.push_str("\n\nIntervention cost and bridge outflow by chain (mean per path)\n");
-    let mut chains = new_table(&["chain", "name", "inject USD", "withdraw USD", "peak outflow USD/epoch (p95)"]);
-    for (c, o) in card.routing.intervention_cost_by_chain.iter().zip(&card.routing.peak_bridge_outflow) {
-        chains.add_row(vec![c.chain_id.to_string(), c.chain.clone(), num(c.inject), num(c.withdraw), num(o.p95_usd_per_epoch)]);
+    let mut chains = new_table(&[
+        "chain",
+        "name",
+        "inject USD",
+        "withdraw USD",
+        "peak outflow USD/epoch (p95)",
+    ]);
+    for (c, o) in card
+        .routing
+        .intervention_cost_by_chain
+        .iter()
+        .zip(&card.routing.peak_bridge_outflow)
+    {
+        chains.add_row(vec![
+            c.chain_id.to_string(),
+            c.chain.clone(),
+            num(c.inject),
+            num(c.withdraw),
+            num(o.p95_usd_per_epoch),
+        ]);
     }
     out.push_str(&chains.to_string());
     out.push('\n');
@@ -94,26 +129,113 @@ pub fn render(card: &Scorecard) -> String {
 fn routing_table(r: &RoutingMetrics) -> Table {
     let mut t = new_table(&["metric", "value", "unit"]);
     let rows: Vec<(&str, String, &str)> = vec![
-        ("capture_mean", pm(r.capture_mean, r.capture_mean_se), "share of volume"),
-        ("capture_p95", pm(r.capture_p95, r.capture_p95_se), "share of volume"),
+        (
+            "capture_mean",
+            pm(r.capture_mean, r.capture_mean_se),
+            "share of volume",
+        ),
+        (
+            "capture_p95",
+            pm(r.capture_p95, r.capture_p95_se),
+            "share of volume",
+        ),
         ("churn_mean", pm(r.churn_mean, r.churn_mean_se), "per epoch"),
         ("churn_p95", pm(r.churn_p95, r.churn_p95_se), "per epoch"),
         ("churn_max", num(r.churn_max), "per epoch"),
-        ("intervention_cost_total", pm(r.intervention_cost_total, r.intervention_cost_total_se), "USD per path"),
-        ("intervention_cost_inject_total", pm(r.intervention_cost_inject_total, r.intervention_cost_inject_total_se), "USD per path"),
-        ("intervention_cost_withdraw_total", pm(r.intervention_cost_withdraw_total, r.intervention_cost_withdraw_total_se), "USD per path"),
-        ("intervention_cost_per_1M_volume", pm(r.intervention_cost_per_1m_volume, r.intervention_cost_per_1m_volume_se), "USD"),
-        ("volume_total", pm(r.volume_total, r.volume_total_se), "USD per path"),
-        ("fees_total", pm(r.fees_total, r.fees_total_se), "USD per path"),
-        ("peak_deviation_bps_pre_arb", pm(r.peak_deviation_bps_pre_arb, r.peak_deviation_bps_pre_arb_se), "bps"),
-        ("peak_deviation_bps", pm(r.peak_deviation_bps, r.peak_deviation_bps_se), "bps"),
-        ("peak_deviation_bps_post_bot", pm(r.peak_deviation_bps_post_bot, r.peak_deviation_bps_post_bot_se), "bps"),
-        ("peak_deviation_bps_post_bot_p95", num(r.peak_deviation_bps_post_bot_p95), "bps"),
-        ("arb_volume_total", pm(r.arb_volume_total, r.arb_volume_total_se), "USD per path"),
-        ("arb_profit_total", pm(r.arb_profit_total, r.arb_profit_total_se), "USD per path"),
-        ("path_concentration_index", pm(r.path_concentration_index, r.path_concentration_index_se), "HHI"),
-        ("reflexive_route_count", format!("{} ({} per path)", r.reflexive_route_count, num(r.reflexive_route_count_per_path)), "routes"),
-        ("stalled_volume_total", num(r.stalled_volume_total), "USD per path"),
+        (
+            "intervention_cost_total",
+            pm(r.intervention_cost_total, r.intervention_cost_total_se),
+            "USD per path",
+        ),
+        (
+            "intervention_cost_inject_total",
+            pm(
+                r.intervention_cost_inject_total,
+                r.intervention_cost_inject_total_se,
+            ),
+            "USD per path",
+        ),
+        (
+            "intervention_cost_withdraw_total",
+            pm(
+                r.intervention_cost_withdraw_total,
+                r.intervention_cost_withdraw_total_se,
+            ),
+            "USD per path",
+        ),
+        (
+            "intervention_cost_per_1M_volume",
+            pm(
+                r.intervention_cost_per_1m_volume,
+                r.intervention_cost_per_1m_volume_se,
+            ),
+            "USD",
+        ),
+        (
+            "volume_total",
+            pm(r.volume_total, r.volume_total_se),
+            "USD per path",
+        ),
+        (
+            "fees_total",
+            pm(r.fees_total, r.fees_total_se),
+            "USD per path",
+        ),
+        (
+            "peak_deviation_bps_pre_arb",
+            pm(
+                r.peak_deviation_bps_pre_arb,
+                r.peak_deviation_bps_pre_arb_se,
+            ),
+            "bps",
+        ),
+        (
+            "peak_deviation_bps",
+            pm(r.peak_deviation_bps, r.peak_deviation_bps_se),
+            "bps",
+        ),
+        (
+            "peak_deviation_bps_post_bot",
+            pm(
+                r.peak_deviation_bps_post_bot,
+                r.peak_deviation_bps_post_bot_se,
+            ),
+            "bps",
+        ),
+        (
+            "peak_deviation_bps_post_bot_p95",
+            num(r.peak_deviation_bps_post_bot_p95),
+            "bps",
+        ),
+        (
+            "arb_volume_total",
+            pm(r.arb_volume_total, r.arb_volume_total_se),
+            "USD per path",
+        ),
+        (
+            "arb_profit_total",
+            pm(r.arb_profit_total, r.arb_profit_total_se),
+            "USD per path",
+        ),
+        (
+            "path_concentration_index",
+            pm(r.path_concentration_index, r.path_concentration_index_se),
+            "HHI",
+        ),
+        (
+            "reflexive_route_count",
+            format!(
+                "{} ({} per path)",
+                r.reflexive_route_count,
+                num(r.reflexive_route_count_per_path)
+            ),
+            "routes",
+        ),
+        (
+            "stalled_volume_total",
+            num(r.stalled_volume_total),
+            "USD per path",
+        ),
     ];
     for (name, value, unit) in rows {
         t.add_row(vec![name.to_string(), value, unit.to_string()]);

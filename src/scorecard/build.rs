@@ -2,7 +2,9 @@
 //! standard errors, exact quantiles over paths with order-statistic intervals, and the
 //! per-pool, per-chain and per-link tables. Pure: it never runs the engine.
 
-use super::{ChainCost, ChainOutflow, Interval, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics};
+use super::{
+    ChainCost, ChainOutflow, Interval, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics,
+};
 use crate::engine::{BatchResult, BatchTotals, PathOutcome, Setup};
 use crate::stats::{MeanEstimate, Z95, mean_estimate, quantile_sorted};
 
@@ -10,7 +12,10 @@ use crate::stats::{MeanEstimate, Z95, mean_estimate, quantile_sorted};
 const WORST_POOLS: usize = 5;
 
 /// Merges batches in order into one list of paths and one set of totals.
-pub fn merge_batches<'a>(batches: &'a [BatchResult], setup: &Setup) -> (Vec<&'a PathOutcome>, BatchTotals) {
+pub fn merge_batches<'a>(
+    batches: &'a [BatchResult],
+    setup: &Setup,
+) -> (Vec<&'a PathOutcome>, BatchTotals) {
     let g = &setup.graph;
     let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
     let mut paths = Vec::new();
@@ -33,7 +38,13 @@ pub fn quantile_with_ci(values: &[f64], p: f64) -> (f64, Interval) {
     let half = Z95 * (nf * p * (1.0 - p)).sqrt();
     let lo_idx = ((nf * p - half).floor().max(1.0) as usize).min(n) - 1;
     let hi_idx = ((nf * p + half).ceil().max(1.0) as usize).min(n) - 1;
-    (quantile_sorted(&sorted, p), Interval { lo: sorted[lo_idx], hi: sorted[hi_idx] })
+    (
+        quantile_sorted(&sorted, p),
+        Interval {
+            lo: sorted[lo_idx],
+            hi: sorted[hi_idx],
+        },
+    )
 }
 
 fn est(paths: &[&PathOutcome], f: impl Fn(&PathOutcome) -> f64) -> MeanEstimate {
@@ -53,15 +64,25 @@ fn ratio_estimate(xs: &[f64], ys: &[f64]) -> (f64, f64) {
         return (0.0, 0.0);
     }
     let r = mx / my;
-    let var: f64 = xs.iter().zip(ys).map(|(x, y)| (x - r * y).powi(2)).sum::<f64>() / (n - 1.0);
+    let var: f64 = xs
+        .iter()
+        .zip(ys)
+        .map(|(x, y)| (x - r * y).powi(2))
+        .sum::<f64>()
+        / (n - 1.0);
     (r, (var / n).sqrt() / my)
 }
 
 /// The routing metrics of a run.
-pub fn routing_metrics(setup: &Setup, paths: &[&PathOutcome], totals: &BatchTotals) -> RoutingMetrics {
+pub fn routing_metrics(
+    setup: &Setup,
+    paths: &[&PathOutcome],
+    totals: &BatchTotals,
+) -> RoutingMetrics {
     let g = &setup.graph;
     let n = paths.len().max(1) as f64;
-    let r = |f: fn(&crate::engine::outcome::RoutingOutcome) -> f64| est(paths, move |p| f(&p.routing));
+    let r =
+        |f: fn(&crate::engine::outcome::RoutingOutcome) -> f64| est(paths, move |p| f(&p.routing));
     let capture = r(|o| o.capture_mean);
     let capture95 = r(|o| o.capture_p95);
     let churn = r(|o| o.churn_mean);
@@ -78,11 +99,20 @@ pub fn routing_metrics(setup: &Setup, paths: &[&PathOutcome], totals: &BatchTota
     let arb_p = r(|o| o.arb_profit);
     let hhi = r(|o| o.path_concentration);
     let reflexive = r(|o| o.reflexive_routes as f64);
-    let costs: Vec<f64> = paths.iter().map(|p| p.routing.inject_cost + p.routing.withdraw_cost).collect();
+    let costs: Vec<f64> = paths
+        .iter()
+        .map(|p| p.routing.inject_cost + p.routing.withdraw_cost)
+        .collect();
     let volumes: Vec<f64> = paths.iter().map(|p| p.routing.volume).collect();
     let (per_m, per_m_se) = ratio_estimate(&costs, &volumes);
-    let post_values: Vec<f64> = paths.iter().map(|p| p.routing.peak_dev_post_arb_bps).collect();
-    let bot_values: Vec<f64> = paths.iter().map(|p| p.routing.peak_dev_post_bot_bps).collect();
+    let post_values: Vec<f64> = paths
+        .iter()
+        .map(|p| p.routing.peak_dev_post_arb_bps)
+        .collect();
+    let bot_values: Vec<f64> = paths
+        .iter()
+        .map(|p| p.routing.peak_dev_post_bot_bps)
+        .collect();
     let (post95, post95_ci) = quantile_with_ci(&post_values, 0.95);
     let (bot95, bot95_ci) = quantile_with_ci(&bot_values, 0.95);
     let half_lives = half_lives(setup, totals, n);
@@ -95,7 +125,10 @@ pub fn routing_metrics(setup: &Setup, paths: &[&PathOutcome], totals: &BatchTota
         churn_mean_se: churn.se,
         churn_p95: churn95.mean,
         churn_p95_se: churn95.se,
-        churn_max: paths.iter().map(|p| p.routing.churn_max).fold(0.0, f64::max),
+        churn_max: paths
+            .iter()
+            .map(|p| p.routing.churn_max)
+            .fold(0.0, f64::max),
         intervention_cost_total: total.mean,
         intervention_cost_total_se: total.se,
         intervention_cost_inject_total: inject.mean,
@@ -148,7 +181,11 @@ pub fn routing_metrics(setup: &Setup, paths: &[&PathOutcome], totals: &BatchTota
             .iter()
             .enumerate()
             .map(|(l, link)| LinkFlow {
-                kind: if link.hub { "mint_burn".into() } else { "bridge".into() },
+                kind: if link.hub {
+                    "mint_burn".into()
+                } else {
+                    "bridge".into()
+                },
                 chain_a: link.a,
                 chain_b: link.b,
                 peak_flow_mean_usd: totals.link_peak_flow_sum[l] / n,
@@ -159,7 +196,14 @@ pub fn routing_metrics(setup: &Setup, paths: &[&PathOutcome], totals: &BatchTota
 }
 
 fn chain_name(setup: &Setup, id: u64) -> String {
-    setup.scenario.graph.chains.iter().find(|c| c.id == id).map(|c| c.name.clone()).unwrap_or_default()
+    setup
+        .scenario
+        .graph
+        .chains
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
 }
 
 fn pool_label(setup: &Setup, p: usize) -> String {
@@ -185,10 +229,19 @@ fn half_lives(setup: &Setup, totals: &BatchTotals, n: f64) -> Vec<PoolHalfLife> 
         .collect()
 }
 
-fn worst_pools(setup: &Setup, totals: &BatchTotals, half: &[PoolHalfLife], n: f64) -> Vec<PoolDiagnostics> {
+fn worst_pools(
+    setup: &Setup,
+    totals: &BatchTotals,
+    half: &[PoolHalfLife],
+    n: f64,
+) -> Vec<PoolDiagnostics> {
     let epochs = f64::from(setup.scenario.monte_carlo.epochs);
     let mut order: Vec<usize> = (0..setup.graph.pools.len()).collect();
-    order.sort_by(|a, b| totals.pool_peak_dev_sum[*b].total_cmp(&totals.pool_peak_dev_sum[*a]).then(a.cmp(b)));
+    order.sort_by(|a, b| {
+        totals.pool_peak_dev_sum[*b]
+            .total_cmp(&totals.pool_peak_dev_sum[*a])
+            .then(a.cmp(b))
+    });
     order
         .into_iter()
         .take(WORST_POOLS)
@@ -212,7 +265,10 @@ fn chain_outflows(setup: &Setup, paths: &[&PathOutcome]) -> Vec<ChainOutflow> {
         .iter()
         .enumerate()
         .map(|(c, id)| {
-            let values: Vec<f64> = paths.iter().map(|p| p.routing.chain_peak_outflow.get(c).copied().unwrap_or(0.0)).collect();
+            let values: Vec<f64> = paths
+                .iter()
+                .map(|p| p.routing.chain_peak_outflow.get(c).copied().unwrap_or(0.0))
+                .collect();
             let m = mean_estimate(&values);
             let (p95, _) = quantile_with_ci(&values, 0.95);
             ChainOutflow {

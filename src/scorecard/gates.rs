@@ -44,14 +44,33 @@ pub struct Gate {
 }
 
 impl Gate {
-    pub fn new(name: &str, metric: &str, comparison: Comparison, threshold: f64, threshold_high: Option<f64>, value: f64, severity: Severity) -> Self {
+    pub fn new(
+        name: &str,
+        metric: &str,
+        comparison: Comparison,
+        threshold: f64,
+        threshold_high: Option<f64>,
+        value: f64,
+        severity: Severity,
+    ) -> Self {
         let pass = value.is_finite()
             && match comparison {
                 Comparison::AtMost => value <= threshold,
                 Comparison::AtLeast => value >= threshold,
-                Comparison::Within => value >= threshold && value <= threshold_high.unwrap_or(f64::INFINITY),
+                Comparison::Within => {
+                    value >= threshold && value <= threshold_high.unwrap_or(f64::INFINITY)
+                }
             };
-        Self { name: name.into(), metric: metric.into(), comparison, threshold, threshold_high, value, pass, severity }
+        Self {
+            name: name.into(),
+            metric: metric.into(),
+            comparison,
+            threshold,
+            threshold_high,
+            value,
+            pass,
+            severity,
+        }
     }
 
     /// `<= 0.25`, `>= 0`, `in [0.1, 0.3]`.
@@ -59,7 +78,11 @@ impl Gate {
         match self.comparison {
             Comparison::AtMost => format!("<= {}", self.threshold),
             Comparison::AtLeast => format!(">= {}", self.threshold),
-            Comparison::Within => format!("in [{}, {}]", self.threshold, self.threshold_high.unwrap_or(f64::INFINITY)),
+            Comparison::Within => format!(
+                "in [{}, {}]",
+                self.threshold,
+                self.threshold_high.unwrap_or(f64::INFINITY)
+            ),
         }
     }
 }
@@ -67,10 +90,34 @@ impl Gate {
 /// The routing gates of model.md section 3.
 pub fn routing_gates(m: &RoutingMetrics, policy: &Policy, stress: bool) -> Vec<Gate> {
     let g = &policy.routing_gates;
-    let churn_limit = if stress { g.churn_max_stress } else { g.churn_max_normal };
+    let churn_limit = if stress {
+        g.churn_max_stress
+    } else {
+        g.churn_max_normal
+    };
     vec![
-        Gate::new("capture_corridor", "capture_mean", Comparison::Within, g.capture_corridor[0], Some(g.capture_corridor[1]), m.capture_mean, Severity::Warning),
-        Gate::new(if stress { "churn_stress" } else { "churn_normal" }, "churn_mean", Comparison::AtMost, churn_limit, None, m.churn_mean, Severity::Critical),
+        Gate::new(
+            "capture_corridor",
+            "capture_mean",
+            Comparison::Within,
+            g.capture_corridor[0],
+            Some(g.capture_corridor[1]),
+            m.capture_mean,
+            Severity::Warning,
+        ),
+        Gate::new(
+            if stress {
+                "churn_stress"
+            } else {
+                "churn_normal"
+            },
+            "churn_mean",
+            Comparison::AtMost,
+            churn_limit,
+            None,
+            m.churn_mean,
+            Severity::Critical,
+        ),
         Gate::new(
             "post_bot_peak_deviation",
             "peak_deviation_bps_post_bot_p95",

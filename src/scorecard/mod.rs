@@ -5,6 +5,7 @@
 //! `run_info`, which holds the only volatile values (time, duration, host).
 
 pub mod build;
+pub mod capital;
 pub mod gates;
 
 use schemars::JsonSchema;
@@ -26,6 +27,9 @@ pub struct Scorecard {
     pub inputs: InputsInfo,
     /// Routing-layer metrics (every scenario).
     pub routing: RoutingMetrics,
+    /// Capital metrics; absent for a routing-only scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capital: Option<capital::CapitalMetrics>,
     /// Policy and routing gates: metric, threshold, value, pass.
     pub gates: Vec<gates::Gate>,
     /// Provenance; ignored by `diff`.

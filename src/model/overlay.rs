@@ -1,0 +1,318 @@
+//! The capital overlay of one path and one epoch (model.md section 4, steps 1-11): policy
+//! state and spread before routing, then the yield sleeve, PMM inventory, redemptions,
+//! the external liquidity floor, rebalancing, the peg, volatility and drawdown after it.
+//! It takes its random draws from the caller and reports every change of `T` under one
+//! attribution term, so `T_end - T_0` equals the sum of the terms exactly.
+
+use crate::config::Policy;
+use crate::config::capital::CapitalSpec;
+use crate::model::capital::{AllocationTargets, Buckets};
+use crate::model::redemptions::HawkesState;
+use crate::model::shocks::EpochShocks;
+
+/// The optimizer's knobs; a scenario's own values when no sweep runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Yield sleeve share of `T`.
+    pub alpha: f64,
+    /// Sleeve leverage, x.
+    pub leverage: f64,
+    /// Target spread, bps.
+    pub spread_bps: f64,
+}
+
+/// The random draws of one epoch of the overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct OverlayDraws {
+    /// Standard normal driving the external asset's return.
+    pub z_asset: f64,
+    /// Standard normal driving volatility.
+    pub z_sigma: f64,
+    /// Standard normal driving peg noise.
+    pub z_peg: f64,
+    /// Uniform in [0, 1) for the number of heavy redemption days.
+    pub u_redeem: f64,
+}
+
+/// What the routing layer did this epoch, in the pools' own USD (before scaling to `M`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct RoutingPnl {
+    /// Fees earned, USD.
+    pub fees: f64,
+    /// Change of the pools' value at the oracle price from trades and arbitrage, USD.
+    pub value_change: f64,
+    /// Bot intervention cost, USD.
+    pub intervention_cost: f64,
+    /// Net cW sold into the pools by users, USD (> 0: selling pressure).
+    pub net_stable_sold: f64,
+}
+
+/// Attribution terms, USD summed over a path's epochs (the order of `TERMS`).
+pub const TERMS: [&str; 7] = [
+    "yield",
+    "collateral_market",
+    "market_making",
+    "volatility_drag",
+    "intervention_drag",
+    "redemption_drag",
+    "unwind_and_liquidation_costs",
+];
+
+/// Per-path counters and sums of the overlay.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CapitalTally {
+    /// Change of `T` by term, USD (signed: drags and costs are negative).
+    pub attribution: [f64; 7],
+    pub liquidated: bool,
+    /// Epochs ending with `|P - 1|` above the policy's deviation threshold.
+    pub peg_deviation_epochs: u32,
+    /// Epochs whose reserve fell below the floor before the clamp.
+    pub floor_violations: u32,
+    /// Epochs that still ended below the floor after the clamp.
+    pub floor_unrepaired: u32,
+    /// Entries into the throttled state.
+    pub throttle_events: u32,
+    /// Changes of the spread level.
+    pub spread_events: u32,
+    /// Epochs on the peg circuit breaker.
+    pub breaker_epochs: u32,
+    /// Largest drawdown of `T` from its running peak, share.
+    pub max_drawdown: f64,
+    /// Lowest peg seen.
+    pub min_peg: f64,
+}
+
+/// The overlay's state in one path.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OverlayState {
+    pub buckets: Buckets,
+    pub sigma: f64,
+    pub peg: f64,
+    pub hawkes: HawkesState,
+    pub throttled: bool,
+    pub spread_bps: f64,
+    pub liquidated: bool,
+    pub t0: f64,
+    pub peak: f64,
+}
+
+/// The overlay's fixed parameters for one candidate.
+#[derive(Debug, Clone)]
+pub struct Overlay<'a> {
+    pub spec: &'a CapitalSpec,
+    pub candidate: Candidate,
+    floor: f64,
+    sigma_crit: f64,
+    throttle_alpha: f64,
+    throttle_leverage: f64,
+    throttle_spread: f64,
+    breaker_spread: f64,
+    ceiling_spread: f64,
+    breaker_deviation: f64,
+    peg_threshold: f64,
+    operating_ltv: f64,
+    dt: f64,
+    /// Sum over pools of both sides at target, USD: routing PnL is scaled by `M / book`.
+    book: f64,
+}
+
+impl<'a> Overlay<'a> {
+    pub fn new(
+        spec: &'a CapitalSpec,
+        policy: &Policy,
+        candidate: Candidate,
+        dt: f64,
+        book: f64,
+    ) -> Self {
+        let entry_ltv = (candidate.leverage - 1.0) / candidate.leverage;
+        Self {
+            spec,
+            candidate,
+            floor: policy.external_liquidity_floor,
+            sigma_crit: policy.volatility.sigma_crit,
+            throttle_alpha: policy.volatility.throttle_alpha_factor,
+            throttle_leverage: policy.volatility.throttle_leverage_factor,
+            throttle_spread: policy.spread.throttle_spread_bps,
+            breaker_spread: policy.spread.circuit_breaker_spread_bps,
+            ceiling_spread: policy.spread.ceiling_bps,
+            breaker_deviation: policy.peg.circuit_break_deviation,
+            peg_threshold: policy.peg.deviation_threshold,
+            operating_ltv: policy.ltv.default_max.max(entry_ltv),
+            dt,
+            book: book.max(1.0),
+        }
+    }
+
+    /// The starting state: capital at its targets, sigma and peg at their initial values.
+    pub fn init(&self) -> OverlayState {
+        let targets = AllocationTargets {
+            alpha: self.candidate.alpha,
+            pmm_share: self.spec.pmm_share,
+            leverage: self.candidate.leverage,
+        };
+        let t0 = self.spec.initial_capital;
+        OverlayState {
+            buckets: Buckets::allocate(t0, &targets),
+            sigma: self.spec.sigma0,
+            peg: self.spec.p0,
+            hawkes: HawkesState::default(),
+            throttled: false,
+            spread_bps: self.candidate.spread_bps.min(self.ceiling_spread),
+            liquidated: false,
+            t0,
+            peak: t0,
+        }
+    }
+
+    /// Steps 1-2: apply this epoch's sigma shock, set the policy state, and return the
+    /// pool fee (half the spread) the router charges this epoch.
+    pub fn policy_step(
+        &self,
+        st: &mut OverlayState,
+        shocks: &EpochShocks,
+        tally: &mut CapitalTally,
+    ) -> f64 {
+        if let Some(level) = shocks.sigma_floor {
+            st.sigma = st.sigma.max(level);
+        }
+        let throttled = st.sigma > self.sigma_crit;
+        let breaker = (st.peg - 1.0).abs() > self.breaker_deviation;
+        if throttled && !st.throttled {
+            tally.throttle_events += 1;
+        }
+        st.throttled = throttled;
+        tally.breaker_epochs += u32::from(breaker);
+        let mut spread = self.candidate.spread_bps;
+        if throttled {
+            spread = spread.max(self.throttle_spread);
+        }
+        if breaker {
+            spread = spread.max(self.breaker_spread);
+        }
+        spread = spread.min(self.ceiling_spread);
+        if spread != st.spread_bps {
+            tally.spread_events += 1;
+            st.spread_bps = spread;
+        }
+        spread / 2.0 / 1e4
+    }
+
+    /// Targets after the throttle and any liquidation.
+    fn effective_targets(&self, throttled: bool, liquidated: bool) -> AllocationTargets {
+        let (mut alpha, mut leverage) = (self.candidate.alpha, self.candidate.leverage);
+        if throttled {
+            alpha *= self.throttle_alpha;
+            leverage = 1.0 + (leverage - 1.0) * self.throttle_leverage;
+        }
+        if liquidated {
+            leverage = 1.0;
+        }
+        AllocationTargets {
+            alpha,
+            pmm_share: self.spec.pmm_share,
+            leverage,
+        }
+    }
+
+    /// Steps 4-11, after routing.
+    pub fn settle(
+        &self,
+        st: &mut OverlayState,
+        shocks: &EpochShocks,
+        pnl: &RoutingPnl,
+        d: &OverlayDraws,
+        tally: &mut CapitalTally,
+    ) {
+        let spec = self.spec;
+        let dt = self.dt;
+        let b = &mut st.buckets;
+        let a = &mut tally.attribution;
+        // 4. Yield sleeve, reserve yield, liquidation, deleveraging.
+        let s = st.sigma;
+        let r_t = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
+            + shocks.crash_return;
+        let growth = spec.sleeve.grow(b, r_t, dt);
+        let reserve_yield = b.reserve * spec.reserve_apr * dt;
+        b.reserve += reserve_yield;
+        a[0] += growth.yield_pnl - growth.interest + reserve_yield;
+        a[1] += growth.market_pnl;
+        if let Some(liq) = spec.sleeve.check_liquidation(b) {
+            st.liquidated = true;
+            a[6] -= liq.penalty;
+        } else if !st.liquidated {
+            a[6] -= spec.sleeve.deleverage_to(b, self.operating_ltv).cost;
+        }
+        // 5. PMM inventory: market making, volatility drag, intervention cost.
+        let scale = b.pmm / self.book;
+        let mm = scale * (pnl.fees + pnl.value_change);
+        let drag = spec.lvr_coefficient * s * s * dt * b.pmm;
+        let intervention = scale * pnl.intervention_cost;
+        let m_next = (b.pmm + mm - drag - intervention).max(0.0);
+        a[2] += m_next - (b.pmm - drag - intervention);
+        a[3] -= drag;
+        a[4] -= intervention;
+        b.pmm = m_next;
+        // 6. Redemptions, paid from R, then M, then the sleeve.
+        let step = spec.redemptions.step(
+            &mut st.hawkes,
+            shocks.redemption_multiplier,
+            st.peg,
+            dt,
+            d.u_redeem,
+        );
+        let outflow = step.outflow_fraction * b.total().max(0.0);
+        a[5] -= pay(b, outflow, &mut a[6]);
+        // 7. External liquidity floor.
+        let clamp =
+            spec.sleeve
+                .clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
+        a[6] -= clamp.cost;
+        tally.floor_violations += u32::from(clamp.violated);
+        tally.floor_unrepaired += u32::from(clamp.still_below);
+        // 8. Rebalance toward the effective targets, never below the floor.
+        let targets = self.effective_targets(st.throttled, st.liquidated);
+        let rebalance = spec.sleeve.rebalance(
+            b,
+            &targets,
+            spec.rebalance_rate,
+            self.floor,
+            spec.transfer_cost,
+        );
+        a[6] -= rebalance.cost;
+        // 9. Peg.
+        let liquidity = (b.reserve + b.pmm).max(1.0);
+        let selling = scale * pnl.net_stable_sold + spec.redemption_market_share * outflow;
+        let cover = spec.peg.reserve_cover(b.reserve, self.floor * b.total());
+        st.peg = spec.peg.step(st.peg, -selling / liquidity, cover, d.z_peg);
+        tally.peg_deviation_epochs += u32::from((st.peg - 1.0).abs() > self.peg_threshold);
+        tally.min_peg = tally.min_peg.min(st.peg);
+        // 10. Volatility.
+        st.sigma = spec.volatility.step(st.sigma, d.z_sigma);
+        // 11. Drawdown.
+        let t = b.total();
+        st.peak = st.peak.max(t);
+        if st.peak > 0.0 {
+            tally.max_drawdown = tally.max_drawdown.max((st.peak - t) / st.peak);
+        }
+        tally.liquidated |= st.liquidated;
+    }
+}
+
+/// Pays `amount` of redemptions from `R`, then `M`, then by unwinding the sleeve (its
+/// unwind cost added to `costs`, as a negative). Returns what was paid.
+fn pay(b: &mut Buckets, amount: f64, costs: &mut f64) -> f64 {
+    let from_reserve = amount.min(b.reserve).max(0.0);
+    b.reserve -= from_reserve;
+    let from_pmm = (amount - from_reserve).min(b.pmm).max(0.0);
+    b.pmm -= from_pmm;
+    let mut paid = from_reserve + from_pmm;
+    let rest = amount - paid;
+    if rest > 0.0 {
+        let t = b.move_reserve_from_sleeve(rest, 0.0);
+        let from_sleeve = t.delivered.min(b.reserve);
+        b.reserve -= from_sleeve;
+        *costs -= t.cost;
+        paid += from_sleeve;
+    }
+    paid
+}

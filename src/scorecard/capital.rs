@@ -1,0 +1,264 @@
+//! Capital metrics (model.md section 5) and their gates: ROI band, PnL distribution,
+//! drawdown, liquidation probability (Wilson interval), peg deviation frequency, floor
+//! violations, event counts and the PnL attribution.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::Interval;
+use super::build::quantile_with_ci;
+use super::gates::{Comparison, Gate, Severity};
+use crate::config::Policy;
+use crate::engine::PathOutcome;
+use crate::engine::outcome::CapitalOutcome;
+use crate::model::overlay::TERMS;
+use crate::stats::{Histogram, histogram, mean_estimate, wilson};
+
+/// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
+const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);
+
+/// Capital metrics of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CapitalMetrics {
+    /// Initial capital `T_0`, USD.
+    pub initial_capital_usd: f64,
+    /// The posture simulated: yield share, leverage, spread.
+    pub alpha: f64,
+    pub leverage: f64,
+    pub spread_bps: f64,
+    /// Mean ROI `T_end / T_0 - 1` over paths.
+    pub roi_mean: f64,
+    pub roi_mean_se: f64,
+    /// 5th percentile of ROI over paths.
+    pub roi_p05: f64,
+    pub roi_p05_ci95: Interval,
+    pub roi_p50: f64,
+    /// 95th percentile of ROI over paths.
+    pub roi_p95: f64,
+    pub roi_p95_ci95: Interval,
+    /// PnL `T_end - T_0` in USD: quantiles and a fixed-edge histogram.
+    pub pnl_distribution: PnlDistribution,
+    /// Mean over paths of the largest drawdown of `T` from its running peak.
+    pub max_drawdown_mean: f64,
+    pub max_drawdown_mean_se: f64,
+    /// 95th percentile over paths of the largest drawdown.
+    pub max_drawdown_p95: f64,
+    pub max_drawdown_p95_ci95: Interval,
+    /// Share of paths liquidated.
+    pub liquidation_probability: f64,
+    /// Wilson 95% interval of the liquidation probability.
+    pub liquidation_probability_ci95: Interval,
+    /// Paths liquidated.
+    pub liquidation_count: u64,
+    /// Share of path-epochs ending with `|P - 1|` above the policy's deviation threshold.
+    pub peg_deviation_frequency: f64,
+    /// Standard error over paths (epochs within a path are not independent).
+    pub peg_deviation_frequency_se: f64,
+    /// Path-epochs above the threshold.
+    pub peg_deviation_count: u64,
+    /// Path-epochs in which the reserve fell below the floor before the clamp, all paths.
+    pub external_liquidity_floor_violations: u64,
+    /// The same, mean per path.
+    pub external_liquidity_floor_violations_per_path: f64,
+    pub external_liquidity_floor_violations_per_path_se: f64,
+    /// Path-epochs still below the floor after the clamp, all paths.
+    pub external_liquidity_floor_violations_unrepaired: u64,
+    /// Entries into the volatility-throttled state, all paths.
+    pub volatility_throttle_events: u64,
+    pub volatility_throttle_events_per_path: f64,
+    pub volatility_throttle_events_per_path_se: f64,
+    /// Changes of the spread level, all paths.
+    pub spread_adjustment_events: u64,
+    pub spread_adjustment_events_per_path: f64,
+    pub spread_adjustment_events_per_path_se: f64,
+    /// Epochs on the peg circuit breaker, mean per path.
+    pub circuit_breaker_epochs_per_path: f64,
+    /// Lowest peg in a path, mean over paths.
+    pub min_peg_mean: f64,
+    /// Where ROI came from: each term's mean contribution; they add up to `roi_mean`.
+    pub pnl_attribution: Vec<AttributionTerm>,
+}
+
+/// PnL distribution in USD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct PnlDistribution {
+    pub mean: f64,
+    pub p05: f64,
+    pub p25: f64,
+    pub p50: f64,
+    pub p75: f64,
+    pub p95: f64,
+    /// Paths per bin; edges in USD, fixed as -50% to +30% of `T_0` in 2% steps.
+    pub histogram: Histogram,
+}
+
+/// One term of the PnL attribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AttributionTerm {
+    /// `yield`, `collateral_market`, `market_making`, `volatility_drag`,
+    /// `intervention_drag`, `redemption_drag`, `unwind_and_liquidation_costs`.
+    pub term: String,
+    /// Mean change of `T` per path, USD (drags and costs negative).
+    pub mean_usd: f64,
+    /// The same as a share of `T_0` (a contribution to `roi_mean`).
+    pub roi_contribution: f64,
+    pub roi_contribution_se: f64,
+}
+
+fn values(caps: &[&CapitalOutcome], f: impl Fn(&CapitalOutcome) -> f64) -> Vec<f64> {
+    caps.iter().map(|c| f(c)).collect()
+}
+
+/// Builds the capital metrics; `None` when no path carried capital.
+pub fn capital_metrics(
+    paths: &[&PathOutcome],
+    t0: f64,
+    candidate: (f64, f64, f64),
+    epochs: u32,
+) -> Option<CapitalMetrics> {
+    let caps: Vec<&CapitalOutcome> = paths.iter().filter_map(|p| p.capital.as_ref()).collect();
+    if caps.is_empty() {
+        return None;
+    }
+    let n = caps.len() as u64;
+    let roi = values(&caps, |c| c.roi);
+    let roi_est = mean_estimate(&roi);
+    let (roi_p05, roi_p05_ci) = quantile_with_ci(&roi, 0.05);
+    let (roi_p50, _) = quantile_with_ci(&roi, 0.50);
+    let (roi_p95, roi_p95_ci) = quantile_with_ci(&roi, 0.95);
+    let pnl = values(&caps, |c| c.pnl);
+    let q = |p| quantile_with_ci(&pnl, p).0;
+    let edges: Vec<f64> = (0..PNL_EDGES.2)
+        .map(|i| (PNL_EDGES.0 + PNL_EDGES.1 * i as f64) * t0)
+        .collect();
+    let dd = values(&caps, |c| c.max_drawdown);
+    let dd_est = mean_estimate(&dd);
+    let (dd95, dd95_ci) = quantile_with_ci(&dd, 0.95);
+    let liquidated = caps.iter().filter(|c| c.liquidated).count() as u64;
+    let liq = wilson(liquidated, n);
+    let peg_freq = mean_estimate(&values(&caps, |c| {
+        f64::from(c.peg_deviation_epochs) / f64::from(epochs)
+    }));
+    let count = |f: fn(&CapitalOutcome) -> u32| caps.iter().map(|c| u64::from(f(c))).sum::<u64>();
+    let per_path =
+        |f: fn(&CapitalOutcome) -> u32| mean_estimate(&values(&caps, |c| f64::from(f(c))));
+    let violations = per_path(|c| c.floor_violations);
+    let throttles = per_path(|c| c.throttle_events);
+    let spreads = per_path(|c| c.spread_events);
+    let attribution = TERMS
+        .iter()
+        .enumerate()
+        .map(|(i, term)| {
+            let share = mean_estimate(&values(&caps, |c| c.attribution[i] / t0));
+            AttributionTerm {
+                term: (*term).to_string(),
+                mean_usd: share.mean * t0,
+                roi_contribution: share.mean,
+                roi_contribution_se: share.se,
+            }
+        })
+        .collect();
+    Some(CapitalMetrics {
+        initial_capital_usd: t0,
+        alpha: candidate.0,
+        leverage: candidate.1,
+        spread_bps: candidate.2,
+        roi_mean: roi_est.mean,
+        roi_mean_se: roi_est.se,
+        roi_p05,
+        roi_p05_ci95: roi_p05_ci,
+        roi_p50,
+        roi_p95,
+        roi_p95_ci95: roi_p95_ci,
+        pnl_distribution: PnlDistribution {
+            mean: mean_estimate(&pnl).mean,
+            p05: q(0.05),
+            p25: q(0.25),
+            p50: q(0.50),
+            p75: q(0.75),
+            p95: q(0.95),
+            histogram: histogram(&pnl, &edges),
+        },
+        max_drawdown_mean: dd_est.mean,
+        max_drawdown_mean_se: dd_est.se,
+        max_drawdown_p95: dd95,
+        max_drawdown_p95_ci95: dd95_ci,
+        liquidation_probability: liq.p,
+        liquidation_probability_ci95: Interval {
+            lo: liq.lo95,
+            hi: liq.hi95,
+        },
+        liquidation_count: liquidated,
+        peg_deviation_frequency: peg_freq.mean,
+        peg_deviation_frequency_se: peg_freq.se,
+        peg_deviation_count: count(|c| c.peg_deviation_epochs),
+        external_liquidity_floor_violations: count(|c| c.floor_violations),
+        external_liquidity_floor_violations_per_path: violations.mean,
+        external_liquidity_floor_violations_per_path_se: violations.se,
+        external_liquidity_floor_violations_unrepaired: count(|c| c.floor_unrepaired),
+        volatility_throttle_events: count(|c| c.throttle_events),
+        volatility_throttle_events_per_path: throttles.mean,
+        volatility_throttle_events_per_path_se: throttles.se,
+        spread_adjustment_events: count(|c| c.spread_events),
+        spread_adjustment_events_per_path: spreads.mean,
+        spread_adjustment_events_per_path_se: spreads.se,
+        circuit_breaker_epochs_per_path: per_path(|c| c.breaker_epochs).mean,
+        min_peg_mean: mean_estimate(&values(&caps, |c| c.min_peg)).mean,
+        pnl_attribution: attribution,
+    })
+}
+
+/// The policy gates of model.md section 6 for a capital scorecard.
+pub fn capital_gates(m: &CapitalMetrics, policy: &Policy, deployable_profile: bool) -> Vec<Gate> {
+    let g = &policy.gates;
+    let mut gates = vec![
+        Gate::new(
+            "max_drawdown",
+            "max_drawdown_p95",
+            Comparison::AtMost,
+            g.max_drawdown_p95,
+            None,
+            m.max_drawdown_p95,
+            Severity::Critical,
+        ),
+        Gate::new(
+            "liquidation",
+            "liquidation_probability",
+            Comparison::AtMost,
+            g.liquidation_probability,
+            None,
+            m.liquidation_probability,
+            Severity::Critical,
+        ),
+        Gate::new(
+            "peg_deviation",
+            "peg_deviation_frequency",
+            Comparison::AtMost,
+            g.peg_deviation_frequency,
+            None,
+            m.peg_deviation_frequency,
+            Severity::Critical,
+        ),
+        Gate::new(
+            "external_liquidity_floor",
+            "external_liquidity_floor_violations",
+            Comparison::AtMost,
+            g.external_liquidity_floor_violations,
+            None,
+            m.external_liquidity_floor_violations as f64,
+            Severity::Critical,
+        ),
+    ];
+    if deployable_profile {
+        gates.push(Gate::new(
+            "roi_lower_band",
+            "roi_p05",
+            Comparison::AtLeast,
+            g.roi_p05_min,
+            None,
+            m.roi_p05,
+            Severity::Critical,
+        ));
+    }
+    gates
+}
