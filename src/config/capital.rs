@@ -97,7 +97,7 @@ impl Default for RawSleeve {
         Self {
             yield_apr: 0.07,
             borrow_apr: 0.04,
-            collateral_beta: 0.1,
+            collateral_beta: 0.08,
             liquidation_penalty: 0.05,
             unwind_cost_bps: 20.0,
         }
