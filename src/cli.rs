@@ -51,6 +51,10 @@ pub struct RunArgs {
     /// Directory whose files override the built-in configs.
     #[arg(long)]
     pub config_dir: Option<PathBuf>,
+    /// Run the optimizer sweep over leverage, alpha and spread (on by default for
+    /// scenarios whose `optimizer.enabled` is true).
+    #[arg(long)]
+    pub optimizer: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,

@@ -7,6 +7,7 @@ pub mod config;
 pub mod engine;
 pub mod error;
 pub mod model;
+pub mod optimizer;
 pub mod report;
 pub mod scorecard;
 pub mod stats;

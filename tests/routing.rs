@@ -545,25 +545,32 @@ fn disabled_pool_gets_no_flow() {
 fn arbitrage_never_widens_a_deviation() {
     let graph = two_spoke_graph();
     let threshold_bps = 40.0;
-    let layer = RoutingLayer::new(&graph, params(8, threshold_bps));
+    // The bot's band is opened wide so that the state after `step` is the state after
+    // arbitrage, whose signed deviations can then be read back.
+    let mut p = params(8, threshold_bps);
+    p.bot.low_water = 0.0;
+    p.bot.high_water = 10.0;
+    let layer = RoutingLayer::new(&graph, p);
     let (eth, pol, hub) = (
         endpoint(&graph, 1, "USDC"),
         endpoint(&graph, 137, "USDC"),
         endpoint(&graph, HUB, "cUSDC"),
     );
-    // One-directional flow that pushes both pools well past the threshold.
-    let trades: Vec<Trade> = (0..30)
+    // Each epoch, Ethereum USDC -> hub pushes Ethereum's pool up (cW bought out of it)
+    // and hub -> Polygon USDC pushes Polygon's pool down (cW sold into it), both by
+    // roughly 100 bps: past the threshold, within one epoch's arbitrage cap.
+    let trades: Vec<Trade> = (0..5)
         .flat_map(|_| {
             [
                 Trade {
                     src: eth,
-                    dst: pol,
-                    size: 40_000.0,
+                    dst: hub,
+                    size: 10_000.0,
                 },
                 Trade {
                     src: hub,
                     dst: pol,
-                    size: 25_000.0,
+                    size: 10_000.0,
                 },
             ]
         })
@@ -571,7 +578,7 @@ fn arbitrage_never_widens_a_deviation() {
     let cond = Conditions::calm(&graph);
     let mut state = RoutingState::new(&graph);
     let mut scratch = RouterScratch::default();
-    for _epoch in 0..3 {
+    for _epoch in 0..4 {
         // The pre-arbitrage deviations: the same routing on a copy of the state.
         let mut copy = state.clone();
         copy.amms.fill([graph.amm_depth; 2]); // as `step` does at the start of an epoch
@@ -579,7 +586,8 @@ fn arbitrage_never_widens_a_deviation() {
         for t in &trades {
             layer.route_trade(&mut copy, &cond, *t, &mut scratch_flows, &mut scratch);
         }
-        let pre: Vec<f64> = copy.pools.iter().map(|p| p.deviation().abs()).collect();
+        let signed_pre: Vec<f64> = copy.pools.iter().map(|p| p.deviation()).collect();
+        let pre: Vec<f64> = signed_pre.iter().map(|d| d.abs()).collect();
 
         let mut flows = EpochFlows::new(&graph);
         layer.step(&mut state, &cond, &trades, &mut flows, &mut scratch);
@@ -603,6 +611,19 @@ fn arbitrage_never_widens_a_deviation() {
             if *pre > bps(threshold_bps) + DEVIATION_SLACK {
                 assert!(post < pre, "pool {i}: arbitrage did not reduce |dev| {pre}");
             }
+            // Arbitrage pulls a pool back toward the peg; it never pushes it past the
+            // threshold on the other side.
+            let signed_post = state.pools[i].deviation();
+            assert!(
+                (signed_post.abs() - post).abs() <= DEVIATION_SLACK,
+                "the bot stayed idle"
+            );
+            assert!(
+                signed_post * signed_pre[i] >= 0.0
+                    || signed_post.abs() <= bps(threshold_bps) + DEVIATION_SLACK,
+                "pool {i}: deviation flipped from {} to {signed_post}",
+                signed_pre[i]
+            );
         }
     }
 }

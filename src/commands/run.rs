@@ -11,6 +11,7 @@ use crate::config::raw::RawScenario;
 use crate::config::{ConfigSource, Scenario, canonical_hash};
 use crate::engine::{self, Setup, Shard};
 use crate::error::{Error, Result};
+use crate::optimizer::{self, OptimizerResult};
 use crate::report::{self, output::emit};
 use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, gates};
 
@@ -121,6 +122,7 @@ pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scor
         routing,
         capital,
         gates,
+        optimizer: None,
         run_info: RunInfo {
             tool_version: env!("CARGO_PKG_VERSION").to_string(),
             started_unix,
@@ -161,7 +163,79 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed
         );
     }
-    let card = simulate(&prepared, args.threads, args.quiet)?;
+    let mut card = simulate(&prepared, args.threads, args.quiet)?;
+    if optimizer_on(&prepared.setup, args.optimizer)? {
+        card.optimizer = Some(sweep(
+            &prepared.setup,
+            args.threads,
+            args.quiet,
+            args.paths,
+        )?);
+    }
     emit(&report::render(&card, args.format), args.output.as_deref())?;
     Ok(Outcome::Success)
+}
+
+/// Whether the sweep runs: `--optimizer`, or the scenario's `optimizer.enabled`.
+fn optimizer_on(setup: &Setup, flag: bool) -> Result<bool> {
+    let enabled = setup
+        .scenario
+        .raw
+        .optimizer
+        .as_ref()
+        .is_some_and(|o| o.enabled);
+    if (flag || enabled) && setup.scenario.capital.is_none() {
+        return Err(Error::Usage(format!(
+            "--optimizer needs a capital scenario; `{}` is routing-only (no capitalEfficiency block)",
+            setup.scenario.name
+        )));
+    }
+    Ok(flag || enabled)
+}
+
+/// Runs the optimizer sweep and ranks its candidates.
+pub fn sweep(
+    setup: &Setup,
+    threads: usize,
+    quiet: bool,
+    paths_override: Option<u64>,
+) -> Result<OptimizerResult> {
+    let spec = setup
+        .scenario
+        .capital
+        .as_ref()
+        .ok_or_else(|| Error::Usage("the optimizer needs a capital scenario".into()))?;
+    let block = setup.scenario.raw.optimizer.as_ref();
+    let grid = optimizer::grid(block, spec, &setup.policy);
+    let paths = paths_override
+        .or(block.and_then(|b| b.paths))
+        .unwrap_or(setup.scenario.monte_carlo.paths);
+    if !quiet {
+        eprintln!(
+            "pmmsim: optimizer: {} candidates ({} rejected) x {} paths",
+            grid.candidates.len(),
+            grid.rejected.len(),
+            paths
+        );
+    }
+    let bar = progress_bar(paths, quiet);
+    let range = Shard::ALL.path_range(paths);
+    let batches = engine::with_threads(threads, || {
+        engine::sweep::run_sweep(setup, &grid.candidates, range, &|n| bar.inc(n))
+    })
+    .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    bar.finish_and_clear();
+    let mut per_candidate = vec![Vec::with_capacity(paths as usize); grid.candidates.len()];
+    for path in batches.iter().flatten() {
+        for (c, outcome) in path.iter().enumerate() {
+            per_candidate[c].push(outcome.clone());
+        }
+    }
+    Ok(optimizer::rank(
+        &grid.candidates,
+        &per_candidate,
+        &setup.policy,
+        setup.scenario.monte_carlo.epochs,
+        grid.rejected,
+    ))
 }

@@ -61,7 +61,7 @@ impl Default for RawCapital {
             leverage: 1.5,
             spread_bps: None,
             deployable_profile: false,
-            reserve_apr: 0.04,
+            reserve_apr: 0.03,
             rebalance_duration_days: 7.0,
             unwind_capacity: 0.05,
             transfer_cost_bps: 2.0,
@@ -95,7 +95,7 @@ pub struct RawSleeve {
 impl Default for RawSleeve {
     fn default() -> Self {
         Self {
-            yield_apr: 0.07,
+            yield_apr: 0.075,
             borrow_apr: 0.04,
             collateral_beta: 0.08,
             liquidation_penalty: 0.05,

@@ -70,6 +70,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         "scenarios/bank_run_redemption_spike.json",
         include_str!("../../config/scenarios/bank_run_redemption_spike.json"),
     ),
+    (
+        "scenarios/leverage_sweep_1x_to_4x.json",
+        include_str!("../../config/scenarios/leverage_sweep_1x_to_4x.json"),
+    ),
 ];
 
 /// Where config files come from: an optional directory over the embedded defaults.

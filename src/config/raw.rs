@@ -62,7 +62,7 @@ pub struct RawScenario {
     pub capital_efficiency: Option<super::capital::RawCapital>,
     /// Optimizer grid; absent when the scenario has no sweep.
     #[serde(default)]
-    pub optimizer: Option<serde_json::Value>,
+    pub optimizer: Option<RawOptimizer>,
 }
 
 fn default_graph_mode() -> String {
@@ -553,4 +553,24 @@ pub struct RawEvidenceGate {
     pub status: String,
     #[serde(default)]
     pub evidence: Option<String>,
+}
+
+/// The optimizer grid of a scenario.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawOptimizer {
+    /// Run the sweep by default (`--optimizer` turns it on for any scenario).
+    #[serde(default)]
+    pub enabled: bool,
+    /// Leverage values to try, x.
+    pub leverage: Vec<f64>,
+    /// Yield sleeve shares to try; default: the scenario's own alpha.
+    #[serde(default)]
+    pub alpha: Vec<f64>,
+    /// Spreads to try, bps; default: the scenario's own spread.
+    #[serde(default)]
+    pub spread_bps: Vec<f64>,
+    /// Paths per candidate; default: the scenario's `monteCarlo.paths`.
+    #[serde(default)]
+    pub paths: Option<u64>,
 }

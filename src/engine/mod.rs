@@ -6,6 +6,7 @@
 pub mod outcome;
 pub mod path;
 pub mod setup;
+pub mod sweep;
 
 use std::ops::Range;
 

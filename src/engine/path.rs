@@ -11,8 +11,12 @@ use rand_distr::StandardNormal;
 use super::outcome::{BatchTotals, CapitalOutcome, PathOutcome, RoutingOutcome};
 use super::setup::Setup;
 use crate::model::flow::Trade;
-use crate::model::overlay::{Candidate, CapitalTally, Overlay, OverlayDraws, RoutingPnl};
+use crate::model::overlay::{
+    Candidate, CapitalTally, Overlay, OverlayDraws, OverlayState, RoutingPnl,
+};
+use crate::model::routing::Conditions;
 use crate::model::routing::{EpochFlows, RouterScratch, RoutingLayer, RoutingState};
+use crate::model::shocks::EpochShocks;
 use crate::stats::quantile_sorted;
 
 /// The RNG of path `index`: ChaCha8 seeded from `seed`, on stream `index`. Depends on
@@ -101,7 +105,7 @@ pub fn simulate_path(
     let mut cond_id = 0;
     let mut out = RoutingOutcome::default();
     scratch.reset();
-    let depth_total: f64 = setup.graph.pools.iter().map(|p| p.depth).sum();
+    let depth_total = setup.depth_total();
     let overlay = match (&setup.scenario.capital, candidate) {
         (Some(spec), Some(c)) => Some(Overlay::new(
             spec,
@@ -113,25 +117,12 @@ pub fn simulate_path(
         _ => None,
     };
     let mut overlay_state = overlay.as_ref().map(Overlay::init);
-    let mut tally = CapitalTally {
-        min_peg: f64::INFINITY,
-        ..CapitalTally::default()
-    };
+    let mut tally = CapitalTally::new();
     for shocks in &setup.schedule.epochs {
-        if shocks.conditions != cond_id {
-            cond_id = shocks.conditions;
-            let next = &setup.schedule.conditions[cond_id];
-            cond.link_down.clone_from(&next.link_down);
-            cond.link_cost.clone_from(&next.link_cost);
-            cond.link_latency.clone_from(&next.link_latency);
-        }
-        scratch.trades.clear();
-        for _ in 0..setup.flow.trade_count(shocks.volume_multiplier) {
-            scratch.trades.push(setup.flow.draw(&mut rng));
-        }
+        update_conditions(setup, shocks, &mut cond, &mut cond_id);
+        draw_trades(setup, shocks, &mut rng, &mut scratch.trades);
         if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
-            let fee = ov.policy_step(st, shocks, &mut tally);
-            cond.pool_fee.fill(fee);
+            cond.pool_fee.fill(ov.policy_step(st, shocks, &mut tally));
         }
         layer.step(
             &mut state,
@@ -141,44 +132,84 @@ pub fn simulate_path(
             &mut scratch.router,
         );
         if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
-            let draws = OverlayDraws {
-                z_asset: rng.sample(StandardNormal),
-                z_sigma: rng.sample(StandardNormal),
-                z_peg: rng.sample(StandardNormal),
-                u_redeem: rng.random(),
-            };
-            let f = &scratch.flows;
-            let pnl = RoutingPnl {
-                fees: f.fees(),
-                value_change: f.value_change,
-                intervention_cost: f.intervention_cost(),
-                net_stable_sold: f.net_stable_sold,
-            };
-            ov.settle(st, shocks, &pnl, &draws, &mut tally);
+            let draws = draw_overlay(&mut rng);
+            ov.settle(st, shocks, &routing_pnl(&scratch.flows), &draws, &mut tally);
         }
         record_epoch(setup, depth_total, &mut out, scratch);
     }
     finish_path(setup, &mut out, scratch, totals);
-    let capital = overlay_state.map(|st| {
-        let t_end = st.buckets.total();
-        CapitalOutcome {
-            roi: t_end / st.t0 - 1.0,
-            pnl: t_end - st.t0,
-            max_drawdown: tally.max_drawdown,
-            liquidated: tally.liquidated,
-            peg_deviation_epochs: tally.peg_deviation_epochs,
-            floor_violations: tally.floor_violations,
-            floor_unrepaired: tally.floor_unrepaired,
-            throttle_events: tally.throttle_events,
-            spread_events: tally.spread_events,
-            breaker_epochs: tally.breaker_epochs,
-            attribution: tally.attribution,
-            min_peg: tally.min_peg,
-        }
-    });
+    let capital = overlay_state.map(|st| capital_outcome(&st, &tally));
     PathOutcome {
         routing: out,
         capital,
+    }
+}
+
+/// Applies the epoch's bridge conditions when they changed.
+pub fn update_conditions(
+    setup: &Setup,
+    shocks: &EpochShocks,
+    cond: &mut Conditions,
+    cond_id: &mut usize,
+) {
+    if shocks.conditions != *cond_id {
+        *cond_id = shocks.conditions;
+        let next = &setup.schedule.conditions[*cond_id];
+        cond.link_down.clone_from(&next.link_down);
+        cond.link_cost.clone_from(&next.link_cost);
+        cond.link_latency.clone_from(&next.link_latency);
+    }
+}
+
+/// Draws the epoch's trades (always first in the epoch's stream).
+pub fn draw_trades(
+    setup: &Setup,
+    shocks: &EpochShocks,
+    rng: &mut ChaCha8Rng,
+    trades: &mut Vec<Trade>,
+) {
+    trades.clear();
+    for _ in 0..setup.flow.trade_count(shocks.volume_multiplier) {
+        trades.push(setup.flow.draw(rng));
+    }
+}
+
+/// Draws the overlay's four numbers (always after the trades).
+pub fn draw_overlay(rng: &mut ChaCha8Rng) -> OverlayDraws {
+    OverlayDraws {
+        z_asset: rng.sample(StandardNormal),
+        z_sigma: rng.sample(StandardNormal),
+        z_peg: rng.sample(StandardNormal),
+        u_redeem: rng.random(),
+    }
+}
+
+/// What the overlay needs from an epoch of routing.
+pub fn routing_pnl(f: &EpochFlows) -> RoutingPnl {
+    RoutingPnl {
+        fees: f.fees(),
+        value_change: f.value_change,
+        intervention_cost: f.intervention_cost(),
+        net_stable_sold: f.net_stable_sold,
+    }
+}
+
+/// The per-path capital outcome at the end of the horizon.
+pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcome {
+    let t_end = st.buckets.total();
+    CapitalOutcome {
+        roi: t_end / st.t0 - 1.0,
+        pnl: t_end - st.t0,
+        max_drawdown: tally.max_drawdown,
+        liquidated: tally.liquidated,
+        peg_deviation_epochs: tally.peg_deviation_epochs,
+        floor_violations: tally.floor_violations,
+        floor_unrepaired: tally.floor_unrepaired,
+        throttle_events: tally.throttle_events,
+        spread_events: tally.spread_events,
+        breaker_epochs: tally.breaker_epochs,
+        attribution: tally.attribution,
+        min_peg: tally.min_peg,
     }
 }
 

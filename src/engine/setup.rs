@@ -49,6 +49,11 @@ impl Setup {
 }
 
 impl Setup {
+    /// Sum over pools of the target inventory per side, USD.
+    pub fn depth_total(&self) -> f64 {
+        self.graph.pools.iter().map(|p| p.depth).sum()
+    }
+
     /// The scenario's own capital posture (no sweep), if it has a capital block.
     pub fn default_candidate(&self) -> Option<crate::model::overlay::Candidate> {
         self.scenario

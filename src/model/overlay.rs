@@ -82,6 +82,16 @@ pub struct CapitalTally {
     pub min_peg: f64,
 }
 
+impl CapitalTally {
+    /// A fresh tally (lowest peg starts at infinity).
+    pub fn new() -> Self {
+        Self {
+            min_peg: f64::INFINITY,
+            ..Self::default()
+        }
+    }
+}
+
 /// The overlay's state in one path.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OverlayState {

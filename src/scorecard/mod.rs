@@ -32,6 +32,9 @@ pub struct Scorecard {
     pub capital: Option<capital::CapitalMetrics>,
     /// Policy and routing gates: metric, threshold, value, pass.
     pub gates: Vec<gates::Gate>,
+    /// Ranked candidates when the optimizer ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub optimizer: Option<crate::optimizer::OptimizerResult>,
     /// Provenance; ignored by `diff`.
     pub run_info: RunInfo,
 }
