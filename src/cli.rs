@@ -18,6 +18,9 @@ pub enum Command {
     Run(RunArgs),
     /// List the scenarios pmmsim knows, one line each.
     List(ListArgs),
+    /// CI gate: check every config, the bridge-buffer rule and the gate scenarios' policy
+    /// gates. Exit 0 all pass, 1 a gate or rule fails, 2 a config is unreadable or invalid.
+    Validate(ValidateArgs),
 }
 
 /// Output format of a scorecard.
@@ -62,6 +65,28 @@ pub struct RunArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// No progress bar or log lines on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Directory whose files override the built-in configs.
+    #[arg(long)]
+    pub config_dir: Option<PathBuf>,
+    /// Policy file to validate against.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Monte Carlo paths per gate scenario.
+    #[arg(long, default_value_t = 500)]
+    pub paths: u64,
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Output format (`table` or `json`).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// No progress or log lines on stderr.
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -41,7 +41,12 @@ fn scorecard(scenario: &str, seed: &str, threads: &str) -> Value {
 
 #[test]
 fn same_seed_same_scorecard_for_any_thread_count() {
-    for scenario in ["hub_only_11", "full_quote_1_56_137"] {
+    // Routing only, routing with the capital overlay, and the optimizer sweep.
+    for scenario in [
+        "hub_only_11",
+        "chain138_deployed_capital_efficiency",
+        "leverage_sweep_1x_to_4x",
+    ] {
         let one = scorecard(scenario, "42", "1");
         let two = scorecard(scenario, "42", "2");
         let (a, b) = (

@@ -3,6 +3,7 @@
 
 pub mod list;
 pub mod run;
+pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;
@@ -28,5 +29,6 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Run(args) => run::run(&args),
         Command::List(args) => list::list(&args),
+        Command::Validate(args) => validate::validate(&args),
     }
 }

@@ -4,6 +4,7 @@
 pub mod json;
 pub mod output;
 pub mod table;
+pub mod validate;
 
 use crate::cli::Format;
 use crate::scorecard::Scorecard;

@@ -8,7 +8,8 @@ use comfy_table::{Cell, ContentArrangement, Table};
 
 use crate::scorecard::{RoutingMetrics, Scorecard};
 
-fn new_table(header: &[&str]) -> Table {
+/// A table with the shared style (plain ASCII unless stdout is a styled terminal).
+pub fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
     let styled = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     if styled {
@@ -60,6 +61,23 @@ pub fn render(card: &Scorecard) -> String {
     );
     out.push_str("Routing (mean over paths ± standard error)\n");
     out.push_str(&routing_table(&card.routing).to_string());
+    if let Some(c) = &card.capital {
+        out.push_str("\n\nCapital (mean over paths ± standard error; intervals are 95%)\n");
+        out.push_str(&capital_table(c).to_string());
+        out.push_str("\n\nPnL attribution (contribution to roi_mean)\n");
+        let mut t = new_table(&["term", "roi contribution", "USD per path"]);
+        for a in &c.pnl_attribution {
+            t.add_row(vec![
+                a.term.clone(),
+                pm(a.roi_contribution, a.roi_contribution_se),
+                num(a.mean_usd),
+            ]);
+        }
+        out.push_str(&t.to_string());
+    }
+    if let Some(o) = &card.optimizer {
+        out.push_str(&optimizer_tables(o));
+    }
     out.push_str("\n\nGates\n");
     let mut gates = new_table(&["gate", "metric", "threshold", "value", "result"]);
     for g in &card.gates {
@@ -241,4 +259,160 @@ fn routing_table(r: &RoutingMetrics) -> Table {
         t.add_row(vec![name.to_string(), value, unit.to_string()]);
     }
     t
+}
+
+fn ci(i: &crate::scorecard::Interval) -> String {
+    format!("[{}, {}]", num(i.lo), num(i.hi))
+}
+
+fn capital_table(c: &crate::scorecard::capital::CapitalMetrics) -> Table {
+    let mut t = new_table(&["metric", "value", "note"]);
+    let rows: Vec<(&str, String, String)> = vec![
+        (
+            "posture",
+            format!("alpha {} / {}x / {} bps", c.alpha, c.leverage, c.spread_bps),
+            format!("T0 {} USD", num(c.initial_capital_usd)),
+        ),
+        ("roi_mean", pm(c.roi_mean, c.roi_mean_se), String::new()),
+        ("roi_p05", num(c.roi_p05), ci(&c.roi_p05_ci95)),
+        ("roi_p95", num(c.roi_p95), ci(&c.roi_p95_ci95)),
+        (
+            "pnl p05 / p50 / p95",
+            format!(
+                "{} / {} / {}",
+                num(c.pnl_distribution.p05),
+                num(c.pnl_distribution.p50),
+                num(c.pnl_distribution.p95)
+            ),
+            "USD".into(),
+        ),
+        (
+            "max_drawdown_p95",
+            num(c.max_drawdown_p95),
+            ci(&c.max_drawdown_p95_ci95),
+        ),
+        (
+            "liquidation_probability",
+            num(c.liquidation_probability),
+            format!(
+                "{} paths, Wilson {}",
+                c.liquidation_count,
+                ci(&c.liquidation_probability_ci95)
+            ),
+        ),
+        (
+            "peg_deviation_frequency",
+            pm(c.peg_deviation_frequency, c.peg_deviation_frequency_se),
+            format!("{} path-epochs", c.peg_deviation_count),
+        ),
+        (
+            "external_liquidity_floor_violations",
+            c.external_liquidity_floor_violations.to_string(),
+            format!(
+                "{} unrepaired after the clamp",
+                c.external_liquidity_floor_violations_unrepaired
+            ),
+        ),
+        (
+            "volatility_throttle_events",
+            c.volatility_throttle_events.to_string(),
+            format!("{} per path", num(c.volatility_throttle_events_per_path)),
+        ),
+        (
+            "spread_adjustment_events",
+            c.spread_adjustment_events.to_string(),
+            format!("{} per path", num(c.spread_adjustment_events_per_path)),
+        ),
+    ];
+    for (name, value, note) in rows {
+        t.add_row(vec![name.to_string(), value, note]);
+    }
+    t
+}
+
+/// Rows of the candidates table shown (the JSON has them all).
+const TOP_CANDIDATES: usize = 10;
+
+fn optimizer_tables(o: &crate::optimizer::OptimizerResult) -> String {
+    let mut out = format!(
+        "\n\nOptimizer: {} candidates on the same {} paths (top {})\n",
+        o.candidates.len(),
+        o.paths,
+        TOP_CANDIDATES.min(o.candidates.len())
+    );
+    let mut t = new_table(&[
+        "rank",
+        "leverage",
+        "alpha",
+        "spread bps",
+        "score",
+        "roi_mean",
+        "roi_p05",
+        "dd p95",
+        "liq prob",
+        "deployable",
+    ]);
+    for c in o.candidates.iter().take(TOP_CANDIDATES) {
+        t.add_row(vec![
+            c.rank.to_string(),
+            num(c.leverage),
+            num(c.alpha),
+            num(c.spread_bps),
+            num(c.score),
+            num(c.roi_mean),
+            num(c.roi_p05),
+            num(c.max_drawdown_p95),
+            num(c.liquidation_probability),
+            if c.deployable {
+                "yes".into()
+            } else {
+                format!("no: {}", c.reasons.join("; "))
+            },
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push_str("\n\nFrontier (best score at each leverage)\n");
+    let mut f = new_table(&[
+        "leverage",
+        "rank",
+        "alpha",
+        "spread bps",
+        "score",
+        "roi_mean",
+        "liq prob",
+        "deployable",
+    ]);
+    for p in &o.frontier {
+        f.add_row(vec![
+            num(p.leverage),
+            p.best_rank.to_string(),
+            num(p.alpha),
+            num(p.spread_bps),
+            num(p.score),
+            num(p.roi_mean),
+            num(p.liquidation_probability),
+            if p.deployable { "yes" } else { "no" }.to_string(),
+        ]);
+    }
+    out.push_str(&f.to_string());
+    match &o.top_deployable {
+        Some(c) => out.push_str(&format!(
+            "\n\nTop deployable: rank {} at {}x, alpha {}, {} bps: roi_mean {} ± {}\n",
+            c.rank,
+            c.leverage,
+            c.alpha,
+            c.spread_bps,
+            num(c.roi_mean),
+            num(c.roi_mean_se)
+        )),
+        None => out
+            .push_str("\n\nTop deployable: none (no candidate passes every gate under the cap)\n"),
+    }
+    for r in &o.rejected {
+        out.push_str(&format!(
+            "rejected: {}x alpha {} {} bps: {}\n",
+            r.leverage, r.alpha, r.spread_bps, r.reason
+        ));
+    }
+    out
 }

@@ -1,0 +1,235 @@
+//! `pmmsim validate`: the CI gate. Checks every config file, the bridge-buffer rule
+//! against the deployed base simulation, and the policy gates of the gate scenarios;
+//! lists the evidence gates no simulation can clear. Exit 0 all pass, 1 a gate or rule
+//! failed, 2 a config cannot be read or is invalid.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{Format, RunArgs, ValidateArgs};
+use crate::config::{ConfigSource, Deployment, Policy};
+use crate::error::{Error, Result};
+use crate::report::output::emit;
+use crate::report::validate as render;
+use crate::scorecard::Scorecard;
+use crate::scorecard::gates::{Gate, Severity};
+
+use super::Outcome;
+use super::run::{prepare, simulate};
+
+/// The scenarios whose gates `validate` checks, and the one that feeds the bridge rule.
+pub const GATE_SCENARIOS: [&str; 4] = [
+    "chain138_deployed_capital_efficiency",
+    "crash_40pct_external_asset",
+    "high_vol_sigma_spike",
+    "bank_run_redemption_spike",
+];
+
+/// The validation report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ValidationReport {
+    pub schema_version: u32,
+    /// Every config file checked.
+    pub configs: Vec<ConfigCheck>,
+    /// `bridgeReserve >= peakBridgeOutflow * latency` per chain.
+    pub bridge_rule: Vec<BridgeCheck>,
+    /// Gates of each gate scenario.
+    pub scenarios: Vec<ScenarioCheck>,
+    /// Gates no simulation can clear.
+    pub evidence_gates: Vec<EvidenceGate>,
+    /// Paths per gate scenario.
+    pub paths: u64,
+    /// Every rule and critical gate passed.
+    pub pass: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ConfigCheck {
+    pub file: String,
+    pub ok: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct BridgeCheck {
+    pub chain_id: u64,
+    pub chain: String,
+    /// Committed bridge reserve on the chain, USD.
+    pub bridge_reserve_usd: f64,
+    /// p95 over paths of the peak epoch bridge outflow (deployed base scenario), USD per epoch.
+    pub peak_bridge_outflow_usd: f64,
+    /// Bridge latency, epochs.
+    pub latency_epochs: f64,
+    /// `peak_bridge_outflow_usd * latency_epochs`, USD.
+    pub required_usd: f64,
+    pub pass: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ScenarioCheck {
+    pub scenario: String,
+    pub inputs_hash: String,
+    pub gates: Vec<Gate>,
+    /// Every critical gate passed (warnings are shown, not failed).
+    pub pass: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct EvidenceGate {
+    pub name: String,
+    /// `external` (needs signed evidence) or `complete`.
+    pub status: String,
+    pub evidence: Option<String>,
+}
+
+/// Parses and checks every config file; the first invalid one is an error (exit 2).
+fn check_configs(
+    source: &ConfigSource,
+    args: &ValidateArgs,
+) -> Result<(Policy, Deployment, Vec<ConfigCheck>)> {
+    let mut checks = Vec::new();
+    let policy = source.policy(args.policy.as_deref())?;
+    checks.push(ConfigCheck {
+        file: args
+            .policy
+            .as_ref()
+            .map_or(crate::config::POLICY_FILE.to_string(), |p| {
+                p.display().to_string()
+            }),
+        ok: true,
+    });
+    let deployment = source.deployment()?;
+    checks.push(ConfigCheck {
+        file: crate::config::DEPLOYMENT_FILE.into(),
+        ok: true,
+    });
+    source.commitments(&deployment)?;
+    checks.push(ConfigCheck {
+        file: crate::config::COMMITMENTS_FILE.into(),
+        ok: true,
+    });
+    for name in source.scenario_names() {
+        source.scenario(&name, &deployment, &policy)?;
+        checks.push(ConfigCheck {
+            file: format!("scenarios/{name}.json"),
+            ok: true,
+        });
+    }
+    Ok((policy, deployment, checks))
+}
+
+fn run_args(args: &ValidateArgs, scenario: &str) -> RunArgs {
+    RunArgs {
+        scenario: scenario.to_string(),
+        paths: Some(args.paths),
+        epochs: None,
+        seed: None,
+        threads: args.threads,
+        policy: args.policy.clone(),
+        config_dir: args.config_dir.clone(),
+        optimizer: false,
+        format: Format::Json,
+        output: None,
+        quiet: args.quiet,
+    }
+}
+
+fn bridge_rule(
+    source: &ConfigSource,
+    deployment: &Deployment,
+    base: &Scorecard,
+) -> Result<Vec<BridgeCheck>> {
+    let commitments = source.commitments(deployment)?;
+    let mut out = Vec::new();
+    for flow in &base.routing.peak_bridge_outflow {
+        let mine: Vec<_> = commitments
+            .commitments
+            .iter()
+            .filter(|c| c.chain_id == flow.chain_id)
+            .collect();
+        let reserve: f64 = mine.iter().map(|c| c.bridge_reserve_usd).sum();
+        let latency = mine
+            .iter()
+            .map(|c| c.bridge_latency_epochs)
+            .fold(0.0, f64::max);
+        let required = flow.p95_usd_per_epoch * latency;
+        out.push(BridgeCheck {
+            chain_id: flow.chain_id,
+            chain: flow.chain.clone(),
+            bridge_reserve_usd: reserve,
+            peak_bridge_outflow_usd: flow.p95_usd_per_epoch,
+            latency_epochs: latency,
+            required_usd: required,
+            pass: !mine.is_empty() && reserve >= required,
+        });
+    }
+    Ok(out)
+}
+
+/// `pmmsim validate`.
+pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
+    if args.paths == 0 {
+        return Err(Error::Usage("--paths must be at least 1".into()));
+    }
+    let source = ConfigSource::new(args.config_dir.clone());
+    let (policy, deployment, configs) = check_configs(&source, args)?;
+    let mut scenarios = Vec::new();
+    let mut base = None;
+    for name in GATE_SCENARIOS {
+        let prepared = prepare(&run_args(args, name))?;
+        if !args.quiet {
+            eprintln!("pmmsim: validate: {name} ({} paths)", args.paths);
+        }
+        let card = simulate(&prepared, args.threads, args.quiet)?;
+        let pass = card
+            .gates
+            .iter()
+            .all(|g| g.pass || g.severity == Severity::Warning);
+        scenarios.push(ScenarioCheck {
+            scenario: name.into(),
+            inputs_hash: card.inputs.inputs_hash.clone(),
+            gates: card.gates.clone(),
+            pass,
+        });
+        if base.is_none() {
+            base = Some(card);
+        }
+    }
+    let bridge = match &base {
+        Some(card) => bridge_rule(&source, &deployment, card)?,
+        None => Vec::new(),
+    };
+    let evidence_gates = policy
+        .evidence_gates
+        .iter()
+        .map(|g| EvidenceGate {
+            name: g.name.clone(),
+            status: g.status.clone(),
+            evidence: g.evidence.clone(),
+        })
+        .collect();
+    let pass = scenarios.iter().all(|s| s.pass) && bridge.iter().all(|b| b.pass);
+    let report = ValidationReport {
+        schema_version: crate::scorecard::SCHEMA_VERSION,
+        configs,
+        bridge_rule: bridge,
+        scenarios,
+        evidence_gates,
+        paths: args.paths,
+        pass,
+    };
+    let text = match args.format {
+        Format::Json => {
+            let mut t =
+                serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
+            t.push('\n');
+            t
+        }
+        Format::Table => render::render(&report),
+    };
+    emit(&text, None)?;
+    Ok(if pass {
+        Outcome::Success
+    } else {
+        Outcome::Findings
+    })
+}

@@ -1,0 +1,108 @@
+//! The `validate` report as tables.
+
+use crate::commands::validate::ValidationReport;
+
+use super::table::{new_table, num};
+
+/// Renders the validation report: configs, bridge rule, gates, evidence, verdict.
+pub fn render(r: &ValidationReport) -> String {
+    let mut out = String::from("Config files\n");
+    let mut t = new_table(&["file", "status"]);
+    for c in &r.configs {
+        t.add_row(vec![
+            c.file.clone(),
+            if c.ok { "ok" } else { "invalid" }.to_string(),
+        ]);
+    }
+    out.push_str(&t.to_string());
+    out.push_str(
+        "\n\nBridge buffer rule: bridgeReserve >= peakBridgeOutflow x latency (deployed base)\n",
+    );
+    let mut b = new_table(&[
+        "chain",
+        "name",
+        "bridge reserve USD",
+        "peak outflow USD/epoch (p95)",
+        "latency epochs",
+        "required USD",
+        "result",
+    ]);
+    for c in &r.bridge_rule {
+        b.add_row(vec![
+            c.chain_id.to_string(),
+            c.chain.clone(),
+            num(c.bridge_reserve_usd),
+            num(c.peak_bridge_outflow_usd),
+            num(c.latency_epochs),
+            num(c.required_usd),
+            if c.pass { "pass" } else { "FAIL" }.to_string(),
+        ]);
+    }
+    out.push_str(&b.to_string());
+    out.push_str(&format!(
+        "\n\nPolicy gates ({} paths per scenario)\n",
+        r.paths
+    ));
+    let mut g = new_table(&["scenario", "gate", "metric", "threshold", "value", "result"]);
+    for s in &r.scenarios {
+        for gate in &s.gates {
+            let result = match (gate.pass, gate.severity) {
+                (true, _) => "pass",
+                (false, crate::scorecard::gates::Severity::Warning) => "warning",
+                (false, _) => "FAIL",
+            };
+            g.add_row(vec![
+                s.scenario.clone(),
+                gate.name.clone(),
+                gate.metric.clone(),
+                gate.describe_threshold(),
+                num(gate.value),
+                result.to_string(),
+            ]);
+        }
+    }
+    out.push_str(&g.to_string());
+    out.push_str("\n\nEvidence gates (no simulation can clear these)\n");
+    let mut e = new_table(&["gate", "status", "evidence"]);
+    for ev in &r.evidence_gates {
+        e.add_row(vec![
+            ev.name.clone(),
+            ev.status.clone(),
+            ev.evidence.clone().unwrap_or_default(),
+        ]);
+    }
+    out.push_str(&e.to_string());
+    let failed: Vec<String> = r
+        .scenarios
+        .iter()
+        .flat_map(|s| {
+            s.gates
+                .iter()
+                .filter(|g| !g.pass && g.severity == crate::scorecard::gates::Severity::Critical)
+                .map(move |g| format!("{}: {}", s.scenario, g.name))
+        })
+        .chain(
+            r.bridge_rule
+                .iter()
+                .filter(|b| !b.pass)
+                .map(|b| format!("bridge rule: chain {}", b.chain_id)),
+        )
+        .collect();
+    let external = r
+        .evidence_gates
+        .iter()
+        .filter(|e| e.status == "external")
+        .count();
+    if failed.is_empty() {
+        out.push_str(&format!(
+            "\n\nResult: PASS. Every simulated gate and rule holds; {external} evidence gate(s) remain external, so the deployable posture stays simulation-only until they are signed.\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "\n\nResult: FAIL ({}): {}\n",
+            failed.len(),
+            failed.join(", ")
+        ));
+    }
+    out
+}
