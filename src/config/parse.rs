@@ -20,7 +20,7 @@ pub fn parse_json<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Inpu
 fn describe(err: &serde_json::Error, path: &str, file: &str) -> InputError {
     let message = strip_position(&err.to_string());
     let line_col = format!("line {}, column {}", err.line(), err.column());
-    let location = if path.is_empty() || path == "." {
+    let location = if path.is_empty() || path == "." || path == "?" {
         line_col
     } else {
         format!("{path} ({line_col})")

@@ -126,7 +126,7 @@ impl Default for RawBridges {
     fn default() -> Self {
         Self {
             spoke_links: "all".into(),
-            fee_bps: 4.0,
+            fee_bps: 3.0,
             fixed_cost_usd: 2.0,
             latency_hours: 0.5,
             latency_premium_bps_per_hour: 1.0,

@@ -595,12 +595,6 @@ fn check_shock(
             format!("expected endEpoch > startEpoch ({})", s.start_epoch),
         ));
     }
-    if s.start_epoch >= epochs {
-        return Err(c.error(
-            &format!("{at}.startEpoch"),
-            format!("the window starts after the last epoch ({epochs})"),
-        ));
-    }
     let need = |v: Option<f64>, key: &str| {
         v.ok_or_else(|| {
             c.error(

@@ -1,0 +1,169 @@
+//! Optimizer and `validate` tests: deployability under the cap, ranking by score,
+//! rejection above the hard limit, monotone liquidations in the sweep, and validate's
+//! exit statuses on shipped, tightened and broken configs.
+
+use assert_cmd::Command;
+use pmmsim::commands::run::sweep;
+use pmmsim::config::raw::{RawOptimizer, RawScenario};
+use pmmsim::config::{ConfigSource, Scenario};
+use pmmsim::engine::Setup;
+use pmmsim::optimizer::grid;
+
+fn sweep_setup(epochs: u32) -> Setup {
+    let source = ConfigSource::default();
+    let policy = source.policy(None).expect("policy");
+    let deployment = source.deployment().expect("deployment");
+    let text = source
+        .scenario_text("leverage_sweep_1x_to_4x")
+        .expect("scenario");
+    let mut raw: RawScenario =
+        pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
+    raw.monte_carlo.epochs = epochs;
+    let scenario = Scenario::check(raw, &deployment, &policy, "test").expect("valid");
+    Setup::new(scenario, policy)
+}
+
+#[test]
+fn sweep_ranks_by_score_and_deploys_only_under_the_cap() {
+    let setup = sweep_setup(365);
+    let result = sweep(&setup, 0, true, Some(64)).expect("sweep");
+    let cap = setup.policy.leverage.deployable_cap;
+    assert!(!result.candidates.is_empty());
+    for (i, c) in result.candidates.iter().enumerate() {
+        assert_eq!(c.rank as usize, i + 1);
+        if c.leverage > cap {
+            assert!(!c.deployable, "{}x is above the cap", c.leverage);
+            assert!(
+                c.reasons.iter().any(|r| r.contains("deployable cap")),
+                "{:?}",
+                c.reasons
+            );
+        }
+        assert_eq!(c.deployable, c.reasons.is_empty());
+    }
+    for w in result.candidates.windows(2) {
+        assert!(w[0].score >= w[1].score, "ranks follow scores");
+    }
+    let top = result
+        .top_deployable
+        .expect("a deployable candidate exists");
+    assert!(top.leverage <= cap);
+    assert!(
+        result
+            .candidates
+            .iter()
+            .any(|c| c.leverage > cap && c.score > top.score),
+        "levered candidates outscore the cap but stay undeployable"
+    );
+}
+
+#[test]
+fn leverage_above_the_hard_limit_is_rejected_before_simulation() {
+    let setup = sweep_setup(10);
+    let spec = setup.scenario.capital.as_ref().expect("capital");
+    let block = RawOptimizer {
+        enabled: true,
+        leverage: vec![1.0, 4.5],
+        alpha: vec![],
+        spread_bps: vec![],
+        paths: None,
+    };
+    let g = grid(Some(&block), spec, &setup.policy);
+    assert_eq!(g.candidates.len(), 1);
+    assert_eq!(g.rejected.len(), 1);
+    assert_eq!(g.rejected[0].leverage, 4.5);
+    assert!(
+        g.rejected[0].reason.contains("hard limit"),
+        "{}",
+        g.rejected[0].reason
+    );
+}
+
+#[test]
+fn sweep_liquidation_probability_never_falls_as_leverage_rises() {
+    let setup = sweep_setup(365);
+    let result = sweep(&setup, 0, true, Some(64)).expect("sweep");
+    let mut keys: Vec<(u64, u64)> = result
+        .candidates
+        .iter()
+        .map(|c| (c.alpha.to_bits(), c.spread_bps.to_bits()))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    for (alpha, spread) in keys {
+        let mut line: Vec<_> = result
+            .candidates
+            .iter()
+            .filter(|c| c.alpha.to_bits() == alpha && c.spread_bps.to_bits() == spread)
+            .collect();
+        line.sort_by(|a, b| a.leverage.total_cmp(&b.leverage));
+        for w in line.windows(2) {
+            assert!(
+                w[1].liquidation_probability >= w[0].liquidation_probability,
+                "{} -> {}",
+                w[0].leverage,
+                w[1].leverage
+            );
+        }
+    }
+}
+
+fn pmmsim() -> Command {
+    Command::cargo_bin("pmmsim").expect("binary")
+}
+
+#[test]
+fn validate_passes_on_the_shipped_configs() {
+    pmmsim()
+        .args(["validate", "--paths", "256", "--quiet"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn validate_fails_with_a_tight_drawdown_gate_naming_the_bank_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shipped = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/config/capital-efficiency-policy.json"
+    ))
+    .expect("policy");
+    let mut policy: serde_json::Value = serde_json::from_str(&shipped).expect("json");
+    policy["gates"]["maxDrawdownP95"] = serde_json::json!(0.05);
+    let path = dir.path().join("tight-policy.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&policy).expect("json")).expect("write");
+    let out = pmmsim()
+        .args(["validate", "--paths", "64", "--quiet", "--policy"])
+        .arg(&path)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("bank_run_redemption_spike: max_drawdown"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn validate_exits_2_naming_a_broken_config_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir_all(dir.path().join("scenarios")).expect("mkdir");
+    std::fs::write(
+        dir.path().join("deployment-status.json"),
+        "{\"hubChainId\": 138, \"chains\": [}",
+    )
+    .expect("write");
+    let out = pmmsim()
+        .args(["validate", "--quiet", "--config-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deployment-status.json") && stderr.contains("line 1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
