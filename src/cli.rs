@@ -21,6 +21,15 @@ pub enum Command {
     /// CI gate: check every config, the bridge-buffer rule and the gate scenarios' policy
     /// gates. Exit 0 all pass, 1 a gate or rule fails, 2 a config is unreadable or invalid.
     Validate(ValidateArgs),
+    /// Compare two scorecard files metric by metric, graded by the dashboard's alert
+    /// table. Exit 0 nothing at or above --fail-on, 1 something is, 2 a file is unreadable.
+    Diff(DiffArgs),
+    /// Write Prometheus alerting rules (YAML) for `run --format prometheus` metrics: the
+    /// policy's gates as critical alerts, the dashboard's warnings, runbook steps attached.
+    AlertRules(AlertRulesArgs),
+    /// Print the JSON Schema of the scorecard (the committed copy is
+    /// docs/scorecard.schema.json).
+    Schema(SchemaArgs),
 }
 
 /// Output format of a scorecard.
@@ -30,6 +39,30 @@ pub enum Format {
     Table,
     /// The full scorecard as JSON (stable, diffable).
     Json,
+    /// A Markdown summary to paste into a review: run, gates, key metrics.
+    Markdown,
+    /// Prometheus text exposition format for node_exporter's textfile collector.
+    Prometheus,
+}
+
+/// Output format of a report that is not a scorecard (`validate`, `diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// Human-readable tables.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// The lowest `diff` severity that makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Only a gate crossed in the new scorecard.
+    Critical,
+    /// Also a rise beyond Monte Carlo noise or a gate still failing.
+    Warning,
+    /// Always exit 0 (report only).
+    Never,
 }
 
 #[derive(Debug, Args)]
@@ -84,11 +117,45 @@ pub struct ValidateArgs {
     #[arg(long, default_value_t = 0)]
     pub threads: usize,
     /// Output format (`table` or `json`).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
     /// No progress or log lines on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The base (reference) scorecard, from `pmmsim run ... --format json`.
+    pub base: PathBuf,
+    /// The new scorecard to compare with it.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
+    /// Exit 1 when something reaches this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Critical)]
+    pub fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+pub struct AlertRulesArgs {
+    /// Policy file whose gates become the critical thresholds.
+    #[arg(long)]
+    pub policy: Option<PathBuf>,
+    /// Directory whose files override the built-in configs.
+    #[arg(long)]
+    pub config_dir: Option<PathBuf>,
+    /// Write the rules to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write the schema to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod model;

@@ -6,7 +6,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = pmmsim::cli::Cli::parse();
-    match pmmsim::commands::dispatch(cli) {
+    let r = pmmsim::commands::dispatch(cli);
+    eprintln!("CNT quotes hops trades arbs epochs arbcap bot exec {:?}", pmmsim::model::routing::CNT);
+    match r {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
             eprintln!("pmmsim: error: {err:#}");

@@ -1,8 +1,11 @@
 //! The subcommands: each loads its inputs, calls the library, renders, and returns the
 //! exit status. `main` only maps errors to statuses.
 
+pub mod alert_rules;
+pub mod diff;
 pub mod list;
 pub mod run;
+pub mod schema;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -30,5 +33,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Run(args) => run::run(&args),
         Command::List(args) => list::list(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Diff(args) => diff::diff(&args),
+        Command::AlertRules(args) => alert_rules::alert_rules(&args),
+        Command::Schema(args) => schema::schema(&args),
     }
 }

@@ -6,7 +6,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::cli::{Format, RunArgs, ValidateArgs};
+use crate::cli::{DataFormat, Format, RunArgs, ValidateArgs};
 use crate::config::{ConfigSource, Deployment, Policy};
 use crate::error::{Error, Result};
 use crate::report::output::emit;
@@ -218,13 +218,13 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
         pass,
     };
     let text = match args.format {
-        Format::Json => {
+        DataFormat::Json => {
             let mut t =
                 serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
             t.push('\n');
             t
         }
-        Format::Table => render::render(&report),
+        DataFormat::Table => render::render(&report),
     };
     emit(&text, None)?;
     Ok(if pass {

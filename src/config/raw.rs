@@ -303,8 +303,8 @@ pub struct RawBot {
 impl Default for RawBot {
     fn default() -> Self {
         Self {
-            low_water: 0.75,
-            high_water: 1.25,
+            low_water: 0.9,
+            high_water: 1.1,
             max_fraction_of_target_per_epoch: 0.25,
         }
     }

@@ -8,6 +8,8 @@ use crate::model::graph::{Graph, Hop, amm_output, link_output};
 use crate::model::pmm::PmmPool;
 
 use super::flow::Trade;
+pub static CNT: [std::sync::atomic::AtomicU64; 8] = [const { std::sync::atomic::AtomicU64::new(0) }; 8];
+fn cnt(i: usize, n: u64) { CNT[i].fetch_add(n, std::sync::atomic::Ordering::Relaxed); }
 
 /// Per-epoch conditions set by shocks and by the capital overlay's spread policy.
 #[derive(Debug, Clone)]
@@ -226,7 +228,7 @@ impl<'g> RoutingLayer<'g> {
         flows: &mut EpochFlows,
         scratch: &mut RouterScratch,
     ) {
-        flows.reset();
+        flows.reset(); cnt(4,1);
         for amm in &mut state.amms {
             *amm = [self.graph.amm_depth; 2];
         }
@@ -248,6 +250,7 @@ impl<'g> RoutingLayer<'g> {
     /// Quotes `x` along route `route` at the current state without changing it.
     #[inline]
     pub fn quote(&self, state: &RoutingState, cond: &Conditions, route: u32, mut x: f64) -> f64 {
+        cnt(0,1); cnt(1, self.graph.routes[route as usize].hops.len() as u64);
         for hop in &self.graph.routes[route as usize].hops {
             x = match *hop {
                 Hop::Pool { pool, sell_base } => {
@@ -361,6 +364,7 @@ impl<'g> RoutingLayer<'g> {
         if trade.src == trade.dst || trade.size <= 0.0 {
             return;
         }
+        cnt(2,1);
         let cands = self
             .graph
             .candidates(trade.src as usize, trade.dst as usize);
@@ -397,6 +401,7 @@ impl<'g> RoutingLayer<'g> {
                 flows.stalled += chunk * (chunks - done) as f64;
                 return;
             }
+            cnt(7,1);
             self.execute(state, cond, best.1, chunk, flows);
         }
     }
@@ -421,6 +426,7 @@ impl<'g> RoutingLayer<'g> {
             let cap = self.params.arbitrage.max_fraction * self.graph.pools[i].depth / latency_mult;
             let sell_base = dev > 0.0;
             let target = if sell_base { threshold } else { -threshold };
+            cnt(3,1);
             let amount = amount_to_deviation(pool, sell_base, target, cap);
             if amount <= 0.0 {
                 continue;
@@ -467,6 +473,7 @@ impl<'g> RoutingLayer<'g> {
             if amount <= 0.0 {
                 continue;
             }
+            cnt(6,1);
             let cost_spec = self.hub_link_cost(chain);
             let cost = amount - link_output(&cost_spec, amount, cost_mult, latency_mult);
             if inject {
@@ -537,6 +544,7 @@ fn amount_to_deviation(pool: &PmmPool, sell_base: bool, target: f64, cap: f64) -
     };
     let past = |d: f64| if sell_base { d <= target } else { d >= target };
     if !past(after(cap)) {
+        cnt(5,1);
         return cap;
     }
     let (mut lo, mut hi) = (0.0, cap);

@@ -2,7 +2,9 @@
 //! engine and never compute a statistic that is not in the scorecard.
 
 pub mod json;
+pub mod markdown;
 pub mod output;
+pub mod prometheus;
 pub mod table;
 pub mod validate;
 
@@ -14,5 +16,7 @@ pub fn render(card: &Scorecard, format: Format) -> String {
     match format {
         Format::Table => table::render(card),
         Format::Json => json::render(card),
+        Format::Markdown => markdown::render(card),
+        Format::Prometheus => prometheus::render(card),
     }
 }
