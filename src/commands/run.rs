@@ -39,29 +39,16 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
     if let Some(seed) = args.seed {
         raw.monte_carlo.seed = seed;
     }
-    let to_value = |v: &dyn erased::Ser| v.value();
     let hash_input = serde_json::json!({
-        "scenario": to_value(&raw),
-        "policy": to_value(&*policy),
-        "deployment": to_value(&*deployment),
+        "scenario": &raw,
+        "policy": &*policy,
+        "deployment": &*deployment,
     });
     let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
     Ok(Prepared {
         setup: Setup::new(scenario, policy),
         inputs_hash: canonical_hash(&hash_input),
     })
-}
-
-mod erased {
-    /// Serialises any config type to a JSON value for hashing.
-    pub trait Ser {
-        fn value(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn value(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
 }
 
 /// Simulates a prepared run and builds its scorecard.
