@@ -78,6 +78,9 @@ pub struct RunArgs {
     /// Base seed (default: the scenario's `monteCarlo.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Multiply every scenario's trades per epoch by this factor (a what-if on volume).
+    #[arg(long, value_name = "X")]
+    pub volume_scale: Option<f64>,
     /// Worker threads (0 = one per core). Results do not depend on it.
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

@@ -39,6 +39,15 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
     if let Some(seed) = args.seed {
         raw.monte_carlo.seed = seed;
     }
+    if let Some(scale) = args.volume_scale {
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(Error::Usage(format!(
+                "--volume-scale must be a number >= 0, got {scale}"
+            )));
+        }
+        let scaled = (f64::from(raw.order_flow.trades_per_epoch) * scale).round();
+        raw.order_flow.trades_per_epoch = scaled.min(f64::from(u32::MAX)) as u32;
+    }
     let hash_input = serde_json::json!({
         "scenario": &raw,
         "policy": &*policy,

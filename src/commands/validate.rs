@@ -123,6 +123,7 @@ fn run_args(args: &ValidateArgs, scenario: &str) -> RunArgs {
         paths: Some(args.paths),
         epochs: None,
         seed: None,
+        volume_scale: None,
         threads: args.threads,
         policy: args.policy.clone(),
         config_dir: args.config_dir.clone(),
@@ -165,6 +166,37 @@ fn bridge_rule(
     Ok(out)
 }
 
+/// How many standard errors of the ratio the linearity rule allows above 2.
+const LINEARITY_Z: f64 = 2.0;
+
+/// Intervention cost roughly linear in volume: doubling the trades per epoch should not
+/// more than double it (beyond Monte Carlo noise). A warning, not a failure.
+fn linearity_gate(base: &Scorecard, doubled: &Scorecard) -> Gate {
+    let (c1, s1) = (
+        base.routing.intervention_cost_total,
+        base.routing.intervention_cost_total_se,
+    );
+    let (c2, s2) = (
+        doubled.routing.intervention_cost_total,
+        doubled.routing.intervention_cost_total_se,
+    );
+    let (ratio, se) = if c1 > 0.0 && c2 > 0.0 {
+        let r = c2 / c1;
+        (r, r * ((s1 / c1).powi(2) + (s2 / c2).powi(2)).sqrt())
+    } else {
+        (if c2 > 0.0 { f64::INFINITY } else { 0.0 }, 0.0)
+    };
+    Gate::new(
+        "intervention_linearity",
+        "intervention_cost_total at 2x volume / at 1x",
+        crate::scorecard::gates::Comparison::AtMost,
+        2.0 + LINEARITY_Z * se,
+        None,
+        if ratio.is_finite() { ratio } else { f64::MAX },
+        Severity::Warning,
+    )
+}
+
 /// `pmmsim validate`.
 pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
     if args.paths == 0 {
@@ -198,6 +230,12 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
         Some(card) => bridge_rule(&source, &deployment, card)?,
         None => Vec::new(),
     };
+    if let (Some(card), Some(first)) = (&base, scenarios.first_mut()) {
+        let mut doubled = run_args(args, GATE_SCENARIOS[0]);
+        doubled.volume_scale = Some(2.0);
+        let twice = simulate(&prepare(&doubled)?, args.threads, args.quiet)?;
+        first.gates.push(linearity_gate(card, &twice));
+    }
     let evidence_gates = policy
         .evidence_gates
         .iter()

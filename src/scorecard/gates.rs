@@ -76,15 +76,21 @@ impl Gate {
     /// `<= 0.25`, `>= 0`, `in [0.1, 0.3]`.
     pub fn describe_threshold(&self) -> String {
         match self.comparison {
-            Comparison::AtMost => format!("<= {}", self.threshold),
-            Comparison::AtLeast => format!(">= {}", self.threshold),
+            Comparison::AtMost => format!("<= {}", short(self.threshold)),
+            Comparison::AtLeast => format!(">= {}", short(self.threshold)),
             Comparison::Within => format!(
                 "in [{}, {}]",
-                self.threshold,
-                self.threshold_high.unwrap_or(f64::INFINITY)
+                short(self.threshold),
+                short(self.threshold_high.unwrap_or(f64::INFINITY))
             ),
         }
     }
+}
+
+/// A threshold with at most four decimals and no trailing zeros.
+fn short(v: f64) -> String {
+    let text = format!("{v:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The routing gates of model.md section 3.
