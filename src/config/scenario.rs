@@ -271,6 +271,9 @@ impl Scenario {
             .collect::<Result<Vec<_>, _>>()?;
         let stress_profile =
             c.choice("gateProfile", &raw.gate_profile, &["normal", "stress"])? == "stress";
+        if let Some(block) = &raw.optimizer {
+            check_optimizer(block, policy, &c)?;
+        }
         let capital = match &raw.capital_efficiency {
             Some(block) => Some(CapitalSpec::check(block, policy, monte_carlo.dt(), file)?),
             None => None,
@@ -678,4 +681,33 @@ fn check_shock(
         start: s.start_epoch,
         end: s.end_epoch.min(epochs),
     })
+}
+
+fn check_optimizer(
+    block: &super::raw::RawOptimizer,
+    policy: &Policy,
+    c: &Checker,
+) -> Result<(), InputError> {
+    if block.leverage.is_empty() {
+        return Err(c.error("optimizer.leverage", "expected at least one leverage value"));
+    }
+    for (i, l) in block.leverage.iter().enumerate() {
+        // Values above the hard limit are allowed: the optimizer rejects them with a reason.
+        c.range(&format!("optimizer.leverage[{i}]"), *l, 1.0, 100.0)?;
+    }
+    for (i, a) in block.alpha.iter().enumerate() {
+        c.range(&format!("optimizer.alpha[{i}]"), *a, 0.0, 1.0)?;
+    }
+    for (i, s) in block.spread_bps.iter().enumerate() {
+        c.range(
+            &format!("optimizer.spreadBps[{i}]"),
+            *s,
+            0.0,
+            policy.spread.ceiling_bps,
+        )?;
+    }
+    if let Some(paths) = block.paths {
+        c.count("optimizer.paths", paths, 1, MAX_PATHS)?;
+    }
+    Ok(())
 }

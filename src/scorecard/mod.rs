@@ -4,6 +4,7 @@
 //! probabilities). Everything two runs with the same inputs must share comes before
 //! `run_info`, which holds the only volatile values (time, duration, host).
 
+pub mod assemble;
 pub mod build;
 pub mod capital;
 pub mod gates;
