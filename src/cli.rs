@@ -103,6 +103,10 @@ pub struct RunArgs {
     /// No progress bar or log lines on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Print a throughput report to stderr: wall time, path-epochs and trades routed per
+    /// second, threads used and peak memory. The scorecard is unchanged.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 #[derive(Debug, Args)]

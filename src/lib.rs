@@ -11,4 +11,6 @@ pub mod model;
 pub mod optimizer;
 pub mod report;
 pub mod scorecard;
+pub mod shard;
 pub mod stats;
+pub mod timings;

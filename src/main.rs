@@ -6,9 +6,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = pmmsim::cli::Cli::parse();
-    let r = pmmsim::commands::dispatch(cli);
-    eprintln!("CNT quotes hops trades arbs epochs arbcap bot exec {:?}", pmmsim::model::routing::CNT);
-    match r {
+    match pmmsim::commands::dispatch(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) => {
             eprintln!("pmmsim: error: {err:#}");

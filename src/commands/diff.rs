@@ -10,6 +10,10 @@ use crate::report::table::{new_table, num};
 
 use super::Outcome;
 
+/// Changed detail rows the table lists; more than this (typical when the inputs differ)
+/// are counted, and `--format json` has them all.
+const MAX_DETAIL_ROWS: usize = 40;
+
 /// `pmmsim diff`.
 pub fn diff(args: &DiffArgs) -> Result<Outcome> {
     let (base, new) = diff::load_pair(&args.base, &args.new)?;
@@ -93,13 +97,21 @@ fn header(r: &DiffReport) -> String {
         s.changed,
         s.changed + s.unchanged
     ));
-    for m in r.metrics.iter().filter(|m| m.severity > Level::Info) {
+    for g in r.gates.iter().filter(|g| g.severity > Level::Info) {
         out.push_str(&format!(
-            "  {:<8} {}: {}\n",
-            m.severity.as_str(),
-            m.metric,
-            m.reason.as_deref().unwrap_or("")
+            "  {:<8} gate {} {}: {} {}, threshold {}\n",
+            g.severity.as_str(),
+            g.name,
+            g.status.as_str(),
+            g.metric,
+            opt(g.new_value),
+            g.threshold
         ));
+    }
+    for m in &r.metrics {
+        if let Some(reason) = &m.reason {
+            out.push_str(&format!("  warning  {}: {reason}\n", m.metric));
+        }
     }
     out
 }
@@ -169,13 +181,20 @@ pub fn render_table(r: &DiffReport) -> String {
         .iter()
         .filter(|m| m.detail)
         .partition(|m| m.status != Status::Unchanged);
-    if !changed.is_empty() {
+    if changed.is_empty() || changed.len() > MAX_DETAIL_ROWS {
+        out.push_str(&format!(
+            "\n\nDetail rows (per chain, pool, link, term, leverage): {} changed, {} unchanged; \
+             --format json lists every row.\n",
+            changed.len(),
+            unchanged.len()
+        ));
+    } else {
         out.push_str("\n\nDetail rows that changed (per chain, pool, link, term, leverage)\n");
         out.push_str(&metric_table(&changed));
+        out.push_str(&format!(
+            "\n{} unchanged detail row(s) not shown; --format json lists every row.\n",
+            unchanged.len()
+        ));
     }
-    out.push_str(&format!(
-        "\n{} unchanged detail row(s) not shown; --format json lists every row.\n",
-        unchanged.len()
-    ));
     out
 }

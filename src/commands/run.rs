@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::optimizer::{self, OptimizerResult};
 use crate::report::{self, output::emit};
 use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, gates};
+use crate::timings;
 
 use super::Outcome;
 
@@ -151,24 +152,53 @@ fn hostname() -> String {
 
 /// `pmmsim run`.
 pub fn run(args: &RunArgs) -> Result<Outcome> {
+    let started = Instant::now();
     let prepared = prepare(args)?;
+    let setup_time = started.elapsed();
+    let mc = prepared.setup.scenario.monte_carlo;
     if !args.quiet {
-        let mc = prepared.setup.scenario.monte_carlo;
         eprintln!(
             "pmmsim: {} ({} paths x {} epochs, seed {})",
             prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed
         );
     }
+    let phase_start = Instant::now();
     let mut card = simulate(&prepared, args.threads, args.quiet)?;
+    let trades_per_path = timings::trades_per_path(&prepared.setup);
+    let mut phases = vec![timings::Phase {
+        name: "simulate",
+        wall: phase_start.elapsed(),
+        paths: mc.paths,
+        path_epochs: mc.paths * u64::from(mc.epochs),
+        trades_routed: mc.paths * trades_per_path,
+        candidates: 1,
+    }];
     if optimizer_on(&prepared.setup, args.optimizer)? {
-        card.optimizer = Some(sweep(
-            &prepared.setup,
-            args.threads,
-            args.quiet,
-            args.paths,
-        )?);
+        let phase_start = Instant::now();
+        let (result, counts) =
+            sweep_counted(&prepared.setup, args.threads, args.quiet, args.paths)?;
+        card.optimizer = Some(result);
+        phases.push(timings::Phase {
+            name: "optimizer",
+            wall: phase_start.elapsed(),
+            paths: counts.paths,
+            path_epochs: counts.paths * u64::from(mc.epochs),
+            trades_routed: counts.trades_routed,
+            candidates: counts.candidates,
+        });
     }
     emit(&report::render(&card, args.format), args.output.as_deref())?;
+    if args.timings {
+        timings::Report {
+            scenario: prepared.setup.scenario.name.clone(),
+            setup: setup_time,
+            phases,
+            total: started.elapsed(),
+            threads: card.run_info.threads,
+            peak_rss: timings::peak_rss(),
+        }
+        .print();
+    }
     Ok(Outcome::Success)
 }
 
@@ -196,6 +226,23 @@ pub fn sweep(
     quiet: bool,
     paths_override: Option<u64>,
 ) -> Result<OptimizerResult> {
+    Ok(sweep_counted(setup, threads, quiet, paths_override)?.0)
+}
+
+/// What a sweep did, for `--timings`.
+struct SweepCounts {
+    paths: u64,
+    candidates: u64,
+    trades_routed: u64,
+}
+
+/// [`sweep`], plus its counts.
+fn sweep_counted(
+    setup: &Setup,
+    threads: usize,
+    quiet: bool,
+    paths_override: Option<u64>,
+) -> Result<(OptimizerResult, SweepCounts)> {
     let spec = setup
         .scenario
         .capital
@@ -216,8 +263,8 @@ pub fn sweep(
     }
     let bar = progress_bar(paths, quiet);
     let range = Shard::ALL.path_range(paths);
-    let batches = engine::with_threads(threads, || {
-        engine::sweep::run_sweep(setup, &grid.candidates, range, &|n| bar.inc(n))
+    let (batches, trades_routed) = engine::with_threads(threads, || {
+        engine::sweep::run_sweep_counted(setup, &grid.candidates, range, &|n| bar.inc(n))
     })
     .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     bar.finish_and_clear();
@@ -227,11 +274,17 @@ pub fn sweep(
             per_candidate[c].push(outcome.clone());
         }
     }
-    Ok(optimizer::rank(
+    let counts = SweepCounts {
+        paths,
+        candidates: grid.candidates.len() as u64,
+        trades_routed,
+    };
+    let result = optimizer::rank(
         &grid.candidates,
         &per_candidate,
         &setup.policy,
         setup.scenario.monte_carlo.epochs,
         grid.rejected,
-    ))
+    );
+    Ok((result, counts))
 }

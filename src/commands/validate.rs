@@ -131,6 +131,7 @@ fn run_args(args: &ValidateArgs, scenario: &str) -> RunArgs {
         format: Format::Json,
         output: None,
         quiet: args.quiet,
+        timings: false,
     }
 }
 

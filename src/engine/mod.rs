@@ -16,7 +16,8 @@ pub use outcome::{BatchResult, BatchTotals, PathOutcome};
 pub use setup::Setup;
 
 use crate::model::overlay::Candidate;
-use path::{PathScratch, simulate_path};
+use crate::model::routing::RoutingLayer;
+use path::{PathScratch, simulate_path_with};
 
 /// Paths per batch. Fixed (not derived from the thread count) so that batch sums, and
 /// hence every reported bit, are the same however the work is scheduled.
@@ -52,6 +53,7 @@ pub fn run_paths(
 ) -> Vec<BatchResult> {
     let first_batch = range.start / BATCH_SIZE;
     let last_batch = range.end.div_ceil(BATCH_SIZE);
+    let layer = RoutingLayer::new(&setup.graph, setup.routing);
     (first_batch..last_batch)
         .into_par_iter()
         .map_init(
@@ -59,7 +61,7 @@ pub fn run_paths(
             |scratch, batch| {
                 let start = (batch * BATCH_SIZE).max(range.start);
                 let end = ((batch + 1) * BATCH_SIZE).min(range.end);
-                let result = run_batch(setup, candidate, start..end, scratch);
+                let result = run_batch(setup, &layer, candidate, start..end, scratch);
                 on_batch(end - start);
                 result
             },
@@ -69,6 +71,7 @@ pub fn run_paths(
 
 fn run_batch(
     setup: &Setup,
+    layer: &RoutingLayer,
     candidate: Option<Candidate>,
     range: Range<u64>,
     scratch: &mut PathScratch,
@@ -77,7 +80,7 @@ fn run_batch(
     let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
     let paths = range
         .clone()
-        .map(|i| simulate_path(setup, i, candidate, scratch, &mut totals))
+        .map(|i| simulate_path_with(setup, layer, i, candidate, scratch, &mut totals))
         .collect();
     BatchResult {
         first_path: range.start,

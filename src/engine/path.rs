@@ -45,6 +45,8 @@ pub struct PathScratch {
     pool_fees: Vec<f64>,
     chain_inject: Vec<f64>,
     chain_withdraw: Vec<f64>,
+    /// Per link: the graph indices of its chains `a` and `b`.
+    link_chains: Vec<(usize, usize)>,
 }
 
 impl PathScratch {
@@ -66,6 +68,11 @@ impl PathScratch {
             pool_fees: vec![0.0; g.pools.len()],
             chain_inject: vec![0.0; g.chains.len()],
             chain_withdraw: vec![0.0; g.chains.len()],
+            link_chains: g
+                .links
+                .iter()
+                .map(|l| (chain_index(setup, l.a), chain_index(setup, l.b)))
+                .collect(),
         }
     }
 
@@ -97,9 +104,22 @@ pub fn simulate_path(
     scratch: &mut PathScratch,
     totals: &mut BatchTotals,
 ) -> PathOutcome {
+    let layer = RoutingLayer::new(&setup.graph, setup.routing);
+    simulate_path_with(setup, &layer, index, candidate, scratch, totals)
+}
+
+/// [`simulate_path`] with a routing layer built once for many paths (it holds per-route
+/// tables that cost more to build than a short path costs to run).
+pub fn simulate_path_with(
+    setup: &Setup,
+    layer: &RoutingLayer,
+    index: u64,
+    candidate: Option<Candidate>,
+    scratch: &mut PathScratch,
+    totals: &mut BatchTotals,
+) -> PathOutcome {
     let mc = setup.scenario.monte_carlo;
     let mut rng = path_rng(mc.seed, index);
-    let layer = RoutingLayer::new(&setup.graph, setup.routing);
     let mut state = RoutingState::new(&setup.graph);
     let mut cond = setup.schedule.conditions[0].clone();
     let mut cond_id = 0;
@@ -235,8 +255,9 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
     out.peak_dev_post_bot_bps = out.peak_dev_post_bot_bps.max(f.dev_post_bot * 1e4);
     out.reflexive_routes += u64::from(f.reflexive_routes);
     out.fees += f.fees();
-    for (acc, v) in s.route_volume.iter_mut().zip(&f.route_volume) {
-        *acc += v;
+    // Only the routes used this epoch: adding the others' zeros changes no bit.
+    for &r in f.used_routes() {
+        s.route_volume[r as usize] += f.route_volume[r as usize];
     }
     for p in 0..f.pool_abs_change.len() {
         s.pool_net_abs[p] += f.pool_net_routing[p].abs();
@@ -247,11 +268,11 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
     add_into(&mut s.chain_inject, &f.inject_cost);
     add_into(&mut s.chain_withdraw, &f.withdraw_cost);
     s.chain_outflow.fill(0.0);
-    for (l, link) in setup.graph.links.iter().enumerate() {
+    for (l, &(a, b)) in s.link_chains.iter().enumerate() {
         let [ab, ba] = f.link_flow[l];
         s.link_peak[l] = s.link_peak[l].max(ab.max(ba));
-        s.chain_outflow[chain_index(setup, link.a)] += ab;
-        s.chain_outflow[chain_index(setup, link.b)] += ba;
+        s.chain_outflow[a] += ab;
+        s.chain_outflow[b] += ba;
     }
     for (peak, v) in s.chain_peak.iter_mut().zip(&s.chain_outflow) {
         *peak = peak.max(*v);

@@ -35,12 +35,25 @@ pub fn simulate_path_sweep(
     flows: &mut EpochFlows,
     trades: &mut Vec<Trade>,
 ) -> Vec<CapitalOutcome> {
+    let layer = RoutingLayer::new(&setup.graph, setup.routing);
+    sweep_path(setup, &layer, index, candidates, flows, trades).0
+}
+
+/// [`simulate_path_sweep`], plus the number of trades it routed (each epoch's trades once
+/// per fee branch), for the throughput report.
+fn sweep_path(
+    setup: &Setup,
+    layer: &RoutingLayer,
+    index: u64,
+    candidates: &[Candidate],
+    flows: &mut EpochFlows,
+    trades: &mut Vec<Trade>,
+) -> (Vec<CapitalOutcome>, u64) {
     let Some(spec) = &setup.scenario.capital else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
     let mc = setup.scenario.monte_carlo;
     let mut rng = path_rng(mc.seed, index);
-    let layer = RoutingLayer::new(&setup.graph, setup.routing);
     let book = 2.0 * setup.depth_total();
     let overlays: Vec<Overlay> = candidates
         .iter()
@@ -53,6 +66,7 @@ pub fn simulate_path_sweep(
     let mut cond = setup.schedule.conditions[0].clone();
     let mut cond_id = 0;
     let mut scratch = RouterScratch::default();
+    let mut routed = 0u64;
     for shocks in &setup.schedule.epochs {
         update_conditions(setup, shocks, &mut cond, &mut cond_id);
         draw_trades(setup, shocks, &mut rng, trades);
@@ -61,6 +75,7 @@ pub fn simulate_path_sweep(
         }
         regroup(&mut branches, &fees, &setup.graph);
         let draws = draw_overlay(&mut rng);
+        routed += (branches.len() * trades.len()) as u64;
         for branch in &mut branches {
             cond.pool_fee.fill(branch.fee);
             layer.step(&mut branch.state, &cond, trades, flows, &mut scratch);
@@ -70,11 +85,12 @@ pub fn simulate_path_sweep(
             }
         }
     }
-    states
+    let outcomes = states
         .iter()
         .zip(&tallies)
         .map(|(st, t)| capital_outcome(st, t))
-        .collect()
+        .collect();
+    (outcomes, routed)
 }
 
 /// Splits branches whose members now want different fees (cloning the routing state),
@@ -116,6 +132,9 @@ fn regroup(branches: &mut Vec<Branch>, fees: &[f64], graph: &crate::model::graph
     branches.extend(split);
 }
 
+/// Per batch in order, each path's outcomes for every candidate.
+pub type SweepBatches = Vec<Vec<Vec<CapitalOutcome>>>;
+
 /// Runs the sweep over the paths in `range`; returns, per batch in order, each path's
 /// outcomes for every candidate. `on_batch` gets the number of paths each batch held.
 pub fn run_sweep(
@@ -123,22 +142,41 @@ pub fn run_sweep(
     candidates: &[Candidate],
     range: Range<u64>,
     on_batch: &(dyn Fn(u64) + Sync),
-) -> Vec<Vec<Vec<CapitalOutcome>>> {
+) -> SweepBatches {
+    run_sweep_counted(setup, candidates, range, on_batch).0
+}
+
+/// [`run_sweep`], plus the number of trades routed over all paths (each epoch's trades
+/// once per fee branch), for the throughput report.
+pub fn run_sweep_counted(
+    setup: &Setup,
+    candidates: &[Candidate],
+    range: Range<u64>,
+    on_batch: &(dyn Fn(u64) + Sync),
+) -> (SweepBatches, u64) {
     let first_batch = range.start / BATCH_SIZE;
     let last_batch = range.end.div_ceil(BATCH_SIZE);
-    (first_batch..last_batch)
+    let layer = RoutingLayer::new(&setup.graph, setup.routing);
+    let batches: Vec<(Vec<Vec<CapitalOutcome>>, u64)> = (first_batch..last_batch)
         .into_par_iter()
         .map_init(
             || (EpochFlows::new(&setup.graph), Vec::new()),
             |(flows, trades), batch| {
                 let start = (batch * BATCH_SIZE).max(range.start);
                 let end = ((batch + 1) * BATCH_SIZE).min(range.end);
+                let mut routed = 0;
                 let out = (start..end)
-                    .map(|i| simulate_path_sweep(setup, i, candidates, flows, trades))
+                    .map(|i| {
+                        let (outcomes, n) = sweep_path(setup, &layer, i, candidates, flows, trades);
+                        routed += n;
+                        outcomes
+                    })
                     .collect();
                 on_batch(end - start);
-                out
+                (out, routed)
             },
         )
-        .collect()
+        .collect();
+    let routed = batches.iter().map(|(_, n)| n).sum();
+    (batches.into_iter().map(|(b, _)| b).collect(), routed)
 }

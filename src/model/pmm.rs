@@ -154,7 +154,7 @@ pub struct PmmPool {
 }
 
 /// Regime and effective targets, computed once per query.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy)]
 struct View {
     regime: Regime,
     b0: f64,
@@ -392,6 +392,70 @@ impl PmmPool {
             trade_out_fair(v.b0, self.base, a / self.i, self.k)
         };
         out.min(self.base)
+    }
+}
+
+/// A pool together with its regime and effective targets, computed once, for pricing
+/// many trades against the same balances (a router re-quoting routes, a bisection
+/// probing trade sizes). Every method returns exactly what the pool's own method of the
+/// same name returns, bit for bit: it runs the same arithmetic minus the repeated
+/// target solve.
+#[derive(Debug, Clone, Copy)]
+pub struct PricedPool {
+    pool: PmmPool,
+    view: View,
+}
+
+impl PricedPool {
+    /// Prices `pool` at its current balances.
+    #[inline]
+    pub fn new(pool: &PmmPool) -> Self {
+        Self {
+            pool: *pool,
+            view: pool.view(),
+        }
+    }
+
+    /// As [`PmmPool::query_sell_base`].
+    #[inline]
+    pub fn query_sell_base(&self, amount: f64) -> f64 {
+        if !is_tradable(amount) {
+            return 0.0;
+        }
+        self.pool.sell_base_out(&self.view, amount)
+    }
+
+    /// As [`PmmPool::query_sell_quote`].
+    #[inline]
+    pub fn query_sell_quote(&self, amount: f64) -> f64 {
+        if !is_tradable(amount) {
+            return 0.0;
+        }
+        self.pool.sell_quote_out(&self.view, amount)
+    }
+
+    /// The pool after [`PmmPool::sell_base`]`(amount)`, and the quote paid out.
+    #[inline]
+    pub fn sell_base(&self, amount: f64) -> (PmmPool, f64) {
+        let mut p = self.pool;
+        if !is_tradable(amount) {
+            return (p, 0.0);
+        }
+        let out = p.sell_base_out(&self.view, amount);
+        p.commit(&self.view, amount, -out);
+        (p, out)
+    }
+
+    /// The pool after [`PmmPool::sell_quote`]`(amount)`, and the base paid out.
+    #[inline]
+    pub fn sell_quote(&self, amount: f64) -> (PmmPool, f64) {
+        let mut p = self.pool;
+        if !is_tradable(amount) {
+            return (p, 0.0);
+        }
+        let out = p.sell_quote_out(&self.view, amount);
+        p.commit(&self.view, -out, amount);
+        (p, out)
     }
 }
 
@@ -659,5 +723,29 @@ mod tests {
         p.set_balances(80.0, 150.0);
         assert_eq!(p.regime(), Regime::Equilibrium);
         assert_eq!(p.adjusted_targets(), (80.0, 150.0));
+    }
+
+    #[test]
+    fn priced_pool_matches_the_pool_bit_for_bit() {
+        for k in [0.0, 0.02, 0.5, 1.0] {
+            for pool in states(k) {
+                let priced = PricedPool::new(&pool);
+                for a in SIZES.iter().chain(&[0.0, -1.0, f64::NAN, 1e9]) {
+                    let a = *a;
+                    assert_eq!(
+                        priced.query_sell_base(a).to_bits(),
+                        pool.query_sell_base(a).to_bits()
+                    );
+                    assert_eq!(
+                        priced.query_sell_quote(a).to_bits(),
+                        pool.query_sell_quote(a).to_bits()
+                    );
+                    let (mut b, mut q) = (pool, pool);
+                    let (out_b, out_q) = (b.sell_base(a), q.sell_quote(a));
+                    assert_eq!(priced.sell_base(a), (b, out_b));
+                    assert_eq!(priced.sell_quote(a), (q, out_q));
+                }
+            }
+        }
     }
 }

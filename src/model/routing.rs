@@ -5,11 +5,9 @@
 
 use crate::config::scenario::{ArbSpec, BotSpec, LinkCost, RouterSpec};
 use crate::model::graph::{Graph, Hop, amm_output, link_output};
-use crate::model::pmm::PmmPool;
+use crate::model::pmm::{PmmPool, PricedPool};
 
 use super::flow::Trade;
-pub static CNT: [std::sync::atomic::AtomicU64; 8] = [const { std::sync::atomic::AtomicU64::new(0) }; 8];
-fn cnt(i: usize, n: u64) { CNT[i].fetch_add(n, std::sync::atomic::Ordering::Relaxed); }
 
 /// Per-epoch conditions set by shocks and by the capital overlay's spread policy.
 #[derive(Debug, Clone)]
@@ -116,6 +114,10 @@ pub struct EpochFlows {
     pub inject_cost: Vec<f64>,
     /// Per chain: bot withdrawal cost, USD.
     pub withdraw_cost: Vec<f64>,
+    /// Route ids with volume this epoch, in first-use order, and a flag per route id:
+    /// `reset` clears only these instead of the whole (thousands long) `route_volume`.
+    used_routes: Vec<u32>,
+    route_used: Vec<bool>,
 }
 
 impl EpochFlows {
@@ -129,6 +131,7 @@ impl EpochFlows {
             pool_dev_post_arb: vec![0.0; pools],
             link_flow: vec![[0.0; 2]; graph.links.len()],
             route_volume: vec![0.0; graph.routes.len()],
+            route_used: vec![false; graph.routes.len()],
             inject_cost: vec![0.0; chains],
             withdraw_cost: vec![0.0; chains],
             ..Self::default()
@@ -159,7 +162,27 @@ impl EpochFlows {
             v.fill(0.0);
         }
         self.link_flow.fill([0.0; 2]);
-        self.route_volume.fill(0.0);
+        for &r in &self.used_routes {
+            self.route_volume[r as usize] = 0.0;
+            self.route_used[r as usize] = false;
+        }
+        self.used_routes.clear();
+    }
+
+    /// Adds `x` USD to route `route`'s volume.
+    #[inline]
+    fn add_route_volume(&mut self, route: u32, x: f64) {
+        let r = route as usize;
+        self.route_volume[r] += x;
+        if !self.route_used[r] {
+            self.route_used[r] = true;
+            self.used_routes.push(route);
+        }
+    }
+
+    /// The route ids with volume this epoch (every other entry of `route_volume` is 0).
+    pub fn used_routes(&self) -> &[u32] {
+        &self.used_routes
     }
 
     /// Total fees earned by our pools this epoch, USD.
@@ -188,13 +211,106 @@ pub struct RoutingLayer<'g> {
     /// Index into graph chains of each pool's chain, and of each chain's hub link.
     pool_chain: Vec<usize>,
     hub_link_of_chain: Vec<Option<usize>>,
+    /// Per route: the stateful hops it passes through, as a bit set (see [`touch_mask`]).
+    route_touch: Vec<u128>,
+}
+
+/// One of a trade's chosen routes, with its one-chunk quote kept while no executed
+/// chunk has touched the pools or AMMs it passes through.
+#[derive(Debug, Clone, Copy)]
+struct Chosen {
+    route: u32,
+    out: f64,
+    touch: u128,
+    fresh: bool,
+}
+
+/// Per pool, the pool priced at its current balances (see [`PricedPool`]), kept from
+/// the first quote through a pool until a chunk executes through it. Valid within one
+/// trade only: anything else may move the pools between trades.
+#[derive(Debug, Clone, Default)]
+struct PriceCache {
+    priced: Vec<Option<PricedPool>>,
+}
+
+impl PriceCache {
+    /// Forgets every price (the start of a trade).
+    fn reset(&mut self, pools: usize) {
+        self.priced.clear();
+        self.priced.resize(pools, None);
+    }
+
+    /// Pool `p` priced at the balances in `pools[p]`.
+    #[inline(always)]
+    fn get(&mut self, pools: &[PmmPool], p: usize) -> &PricedPool {
+        self.priced[p].get_or_insert_with(|| PricedPool::new(&pools[p]))
+    }
+
+    /// Pool `p` has moved.
+    #[inline(always)]
+    fn invalidate(&mut self, p: usize) {
+        self.priced[p] = None;
+    }
+}
+
+/// A pool's fee-less output for `x` sold into it (base when `sell_base`), at the
+/// current balances.
+trait PoolOut {
+    fn out(&mut self, pool: usize, sell_base: bool, x: f64) -> f64;
+}
+
+/// Prices straight from the pools.
+struct Direct<'a>(&'a [PmmPool]);
+
+impl PoolOut for Direct<'_> {
+    #[inline(always)]
+    fn out(&mut self, pool: usize, sell_base: bool, x: f64) -> f64 {
+        let p = &self.0[pool];
+        if sell_base {
+            p.query_sell_base(x)
+        } else {
+            p.query_sell_quote(x)
+        }
+    }
+}
+
+/// Prices through a trade's [`PriceCache`] (the same bits as [`Direct`]).
+struct Cached<'a>(&'a mut PriceCache, &'a [PmmPool]);
+
+impl PoolOut for Cached<'_> {
+    #[inline(always)]
+    fn out(&mut self, pool: usize, sell_base: bool, x: f64) -> f64 {
+        let p = self.0.get(self.1, pool);
+        if sell_base {
+            p.query_sell_base(x)
+        } else {
+            p.query_sell_quote(x)
+        }
+    }
 }
 
 /// Scratch space for one trade's candidate routes.
 #[derive(Debug, Clone, Default)]
 pub struct RouterScratch {
-    chosen: Vec<u32>,
+    chosen: Vec<Chosen>,
     scored: Vec<(f64, u32)>,
+    prices: PriceCache,
+}
+
+/// The stateful hops of `route` (our pools and the background AMMs; links and the
+/// external route are priced from `Conditions` alone) as a bit set: pool `p` sets bit
+/// `p % 64`, AMM `a` sets bit `64 + a % 64`. Two routes whose sets are disjoint share no
+/// state, so executing one cannot change the other's quote; a shared bit from wrapping
+/// only costs an extra re-quote.
+fn touch_mask(graph: &Graph, route: usize) -> u128 {
+    graph.routes[route]
+        .hops
+        .iter()
+        .fold(0, |mask, hop| match *hop {
+            Hop::Pool { pool, .. } => mask | 1u128 << (pool % 64),
+            Hop::Amm { amm, .. } => mask | 1u128 << (64 + amm % 64),
+            Hop::Link { .. } | Hop::External => mask,
+        })
 }
 
 impl<'g> RoutingLayer<'g> {
@@ -216,6 +332,9 @@ impl<'g> RoutingLayer<'g> {
             params,
             pool_chain,
             hub_link_of_chain,
+            route_touch: (0..graph.routes.len())
+                .map(|r| touch_mask(graph, r))
+                .collect(),
         }
     }
 
@@ -228,7 +347,7 @@ impl<'g> RoutingLayer<'g> {
         flows: &mut EpochFlows,
         scratch: &mut RouterScratch,
     ) {
-        flows.reset(); cnt(4,1);
+        flows.reset();
         for amm in &mut state.amms {
             *amm = [self.graph.amm_depth; 2];
         }
@@ -239,28 +358,35 @@ impl<'g> RoutingLayer<'g> {
         flows.dev_pre_arb = max_deviation(&state.pools);
         self.arbitrage(state, cond, flows);
         flows.value_change = pool_value(&state.pools) - value_before;
-        flows.dev_post_arb = max_deviation(&state.pools);
         for (d, pool) in flows.pool_dev_post_arb.iter_mut().zip(&state.pools) {
             *d = pool.deviation().abs();
         }
+        // The same fold as `max_deviation`, over the same values.
+        flows.dev_post_arb = flows.pool_dev_post_arb.iter().copied().fold(0.0, f64::max);
         self.bot(state, cond, flows);
         flows.dev_post_bot = max_deviation(&state.pools);
     }
 
     /// Quotes `x` along route `route` at the current state without changing it.
     #[inline]
-    pub fn quote(&self, state: &RoutingState, cond: &Conditions, route: u32, mut x: f64) -> f64 {
-        cnt(0,1); cnt(1, self.graph.routes[route as usize].hops.len() as u64);
+    pub fn quote(&self, state: &RoutingState, cond: &Conditions, route: u32, x: f64) -> f64 {
+        self.quote_by(cond, state, route, x, &mut Direct(&state.pools))
+    }
+
+    /// The quote loop, with the pools' fee-less outputs from `prices`.
+    #[inline(always)]
+    fn quote_by(
+        &self,
+        cond: &Conditions,
+        state: &RoutingState,
+        route: u32,
+        mut x: f64,
+        prices: &mut impl PoolOut,
+    ) -> f64 {
         for hop in &self.graph.routes[route as usize].hops {
             x = match *hop {
                 Hop::Pool { pool, sell_base } => {
-                    let p = &state.pools[pool];
-                    let out = if sell_base {
-                        p.query_sell_base(x)
-                    } else {
-                        p.query_sell_quote(x)
-                    };
-                    out * (1.0 - cond.pool_fee[pool])
+                    prices.out(pool, sell_base, x) * (1.0 - cond.pool_fee[pool])
                 }
                 Hop::Link { link, .. } => {
                     if cond.link_down[link] {
@@ -295,21 +421,24 @@ impl<'g> RoutingLayer<'g> {
         route: u32,
         mut x: f64,
         flows: &mut EpochFlows,
+        cache: &mut PriceCache,
     ) -> f64 {
         let input = x;
         let r = &self.graph.routes[route as usize];
         for hop in &r.hops {
             x = match *hop {
                 Hop::Pool { pool, sell_base } => {
-                    let p = &mut state.pools[pool];
-                    let before = p.quote;
-                    let out = if sell_base {
-                        p.sell_base(x)
+                    let before = state.pools[pool].quote;
+                    let priced = cache.get(&state.pools, pool);
+                    let (after, out) = if sell_base {
+                        priced.sell_base(x)
                     } else {
-                        p.sell_quote(x)
+                        priced.sell_quote(x)
                     };
+                    state.pools[pool] = after;
+                    cache.invalidate(pool);
                     let fee = out * cond.pool_fee[pool];
-                    let change = p.quote - before;
+                    let change = after.quote - before;
                     flows.pool_abs_change[pool] += change.abs();
                     flows.pool_net_routing[pool] += change;
                     flows.pool_fees[pool] += fee;
@@ -339,7 +468,7 @@ impl<'g> RoutingLayer<'g> {
             };
         }
         flows.volume += input;
-        flows.route_volume[route as usize] += input;
+        flows.add_route_volume(route, input);
         if r.pool_count > 0 {
             flows.captured += input;
         }
@@ -353,6 +482,10 @@ impl<'g> RoutingLayer<'g> {
     /// then sends chunk after chunk to whichever currently gives the most output
     /// (water-filling), so the marginal outputs of the used routes end up equal to within
     /// one chunk. A chunk whose best output costs more than `max_cost` stalls.
+    ///
+    /// A chosen route's quote is recomputed only after a chunk went through a pool or
+    /// AMM it shares with the executed route; otherwise the state it reads is unchanged
+    /// and so is its quote, bit for bit. Ties go to the earlier chosen route.
     pub fn route_trade(
         &self,
         state: &mut RoutingState,
@@ -364,15 +497,16 @@ impl<'g> RoutingLayer<'g> {
         if trade.src == trade.dst || trade.size <= 0.0 {
             return;
         }
-        cnt(2,1);
         let cands = self
             .graph
             .candidates(trade.src as usize, trade.dst as usize);
         let chunks = self.params.router.chunks;
         let chunk = trade.size / chunks as f64;
+        let cache = &mut scratch.prices;
+        cache.reset(state.pools.len());
         scratch.scored.clear();
         for &route in cands {
-            let out = self.quote(state, cond, route, chunk);
+            let out = self.quote_by(cond, state, route, chunk, &mut Cached(cache, &state.pools));
             if out > 0.0 {
                 scratch.scored.push((out, route));
             }
@@ -386,23 +520,39 @@ impl<'g> RoutingLayer<'g> {
                 .scored
                 .iter()
                 .take(self.params.router.max_paths)
-                .map(|(_, r)| *r),
+                .map(|&(out, route)| Chosen {
+                    route,
+                    out,
+                    touch: self.route_touch[route as usize],
+                    fresh: true,
+                }),
         );
         let floor = chunk * (1.0 - self.params.router.max_cost);
         for done in 0..chunks {
-            let mut best = (0.0, u32::MAX);
-            for &route in &scratch.chosen {
-                let out = self.quote(state, cond, route, chunk);
-                if out > best.0 {
-                    best = (out, route);
+            let mut best: Option<Chosen> = None;
+            for c in scratch.chosen.iter_mut() {
+                if !c.fresh {
+                    c.out = self.quote_by(
+                        cond,
+                        state,
+                        c.route,
+                        chunk,
+                        &mut Cached(cache, &state.pools),
+                    );
+                    c.fresh = true;
+                }
+                if c.out > best.map_or(0.0, |b| b.out) {
+                    best = Some(*c);
                 }
             }
-            if best.1 == u32::MAX || best.0 < floor {
+            let Some(best) = best.filter(|b| b.out >= floor) else {
                 flows.stalled += chunk * (chunks - done) as f64;
                 return;
+            };
+            self.execute(state, cond, best.route, chunk, flows, cache);
+            for c in scratch.chosen.iter_mut() {
+                c.fresh &= c.touch & best.touch == 0;
             }
-            cnt(7,1);
-            self.execute(state, cond, best.1, chunk, flows);
         }
     }
 
@@ -426,7 +576,6 @@ impl<'g> RoutingLayer<'g> {
             let cap = self.params.arbitrage.max_fraction * self.graph.pools[i].depth / latency_mult;
             let sell_base = dev > 0.0;
             let target = if sell_base { threshold } else { -threshold };
-            cnt(3,1);
             let amount = amount_to_deviation(pool, sell_base, target, cap);
             if amount <= 0.0 {
                 continue;
@@ -473,7 +622,6 @@ impl<'g> RoutingLayer<'g> {
             if amount <= 0.0 {
                 continue;
             }
-            cnt(6,1);
             let cost_spec = self.hub_link_cost(chain);
             let cost = amount - link_output(&cost_spec, amount, cost_mult, latency_mult);
             if inject {
@@ -533,27 +681,42 @@ fn max_deviation(pools: &[PmmPool]) -> f64 {
 /// The trade size (base sold when `sell_base`, else quote sold) that moves the pool's
 /// deviation to `target`, found by bisection and capped at `cap`.
 fn amount_to_deviation(pool: &PmmPool, sell_base: bool, target: f64, cap: f64) -> f64 {
+    // The pool's targets are solved once, not once per probe (same bits either way).
+    let priced = PricedPool::new(pool);
     let after = |a: f64| {
-        let mut p = *pool;
-        if sell_base {
-            p.sell_base(a);
+        let (p, _) = if sell_base {
+            priced.sell_base(a)
         } else {
-            p.sell_quote(a);
-        }
+            priced.sell_quote(a)
+        };
         p.deviation()
     };
     let past = |d: f64| if sell_base { d <= target } else { d >= target };
     if !past(after(cap)) {
-        cnt(5,1);
         return cap;
     }
+    // 48 halvings of [0, cap], two at a time: the probe at the midpoint and at both
+    // midpoints the next halving could pick are independent, so they run side by side
+    // (this is latency-bound); the chosen points are exactly the one-at-a-time ones.
     let (mut lo, mut hi) = (0.0, cap);
-    for _ in 0..48 {
+    for _ in 0..24 {
         let mid = 0.5 * (lo + hi);
-        if past(after(mid)) {
+        let (mid_lo, mid_hi) = (0.5 * (lo + mid), 0.5 * (mid + hi));
+        let (at_mid, at_lo, at_hi) = (past(after(mid)), past(after(mid_lo)), past(after(mid_hi)));
+        if at_mid {
             hi = mid;
+            if at_lo {
+                hi = mid_lo;
+            } else {
+                lo = mid_lo;
+            }
         } else {
             lo = mid;
+            if at_hi {
+                hi = mid_hi;
+            } else {
+                lo = mid_hi;
+            }
         }
     }
     lo

@@ -58,7 +58,10 @@ fn header(out: &mut String, card: &Scorecard) {
         ("inputs hash", format!("`{}`", i.inputs_hash)),
         (
             "paths x epochs",
-            format!("{} x {} ({} day(s) per epoch)", i.paths, i.epochs, i.epoch_days),
+            format!(
+                "{} x {} ({} day(s) per epoch)",
+                i.paths, i.epochs, i.epoch_days
+            ),
         ),
         ("seed", i.seed.to_string()),
         (
@@ -92,7 +95,12 @@ fn gates(out: &mut String, gates: &[Gate]) {
         format!("all {} pass", gates.len())
     } else {
         let names: Vec<String> = failing.iter().map(|g| format!("`{}`", g.name)).collect();
-        format!("{} of {} fail: {}", failing.len(), gates.len(), names.join(", "))
+        format!(
+            "{} of {} fail: {}",
+            failing.len(),
+            gates.len(),
+            names.join(", ")
+        )
     };
     let _ = writeln!(out, "\n### Gates: {verdict}\n");
     table_head(out, &["gate", "metric", "threshold", "value", "result"]);

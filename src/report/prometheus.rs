@@ -210,7 +210,11 @@ fn inputs(e: &mut Exposition, card: &Scorecard) {
         ],
         1.0,
     );
-    e.gauge("pmmsim_paths", "Monte Carlo paths simulated.", i.paths as f64);
+    e.gauge(
+        "pmmsim_paths",
+        "Monte Carlo paths simulated.",
+        i.paths as f64,
+    );
     e.gauge("pmmsim_epochs", "Epochs per path.", f64::from(i.epochs));
     e.gauge(
         "pmmsim_run_started_timestamp_seconds",
@@ -402,7 +406,11 @@ fn capital(e: &mut Exposition, c: &CapitalMetrics) {
         "Yield sleeve share simulated.",
         c.alpha,
     );
-    e.gauge("pmmsim_posture_leverage", "Leverage simulated, x.", c.leverage);
+    e.gauge(
+        "pmmsim_posture_leverage",
+        "Leverage simulated, x.",
+        c.leverage,
+    );
     e.gauge(
         "pmmsim_posture_spread_bps",
         "Spread simulated, bps.",

@@ -2,10 +2,13 @@
 //! metrics of `pmmsim run --format prometheus`. Critical rules come from the policy's
 //! gates (thresholds read from the policy file), warning rules from the risk dashboard's
 //! alert table (seed 001); every rule carries the operator runbook's steps as an
-//! annotation. `promtool_tests` writes a `promtool test rules` file that proves each
+//! annotation. `promtool::tests_yaml` writes a `promtool test rules` file that proves each
 //! alert fires just beyond its threshold and not at or inside it.
 //!
 //! It reads only the policy; it never runs the engine.
+
+pub mod promtool;
+mod runbook;
 
 use crate::cli::AlertRulesArgs;
 use crate::config::{ConfigSource, POLICY_FILE, Policy};
@@ -15,9 +18,6 @@ use crate::report::output::emit;
 use crate::report::prometheus::names;
 
 use super::Outcome;
-mod runbook;
-pub mod promtool;
-
 use runbook::Step;
 
 /// Rising-versus-baseline rules compare with the value this long ago (the previous
@@ -161,7 +161,11 @@ impl GateSpec {
                 "Scenario {SCENARIO}: {} is {VALUE}, {word} the policy gate {limit}.",
                 self.field
             ),
-            dashboard: format!("{}: critical if {} {limit}{only}", self.field, self.op.promql()),
+            dashboard: format!(
+                "{}: critical if {} {limit}{only}",
+                self.field,
+                self.op.promql()
+            ),
             runbook: self.runbook,
             check: Check::Threshold {
                 metric: self.metric,
@@ -228,7 +232,10 @@ fn critical_rules(p: &Policy) -> Vec<AlertRule> {
             step: 1.0,
             runbook: runbook::annotation(
                 p,
-                &[(Step::Deleverage, &[3]), (Step::TreasuryDeployment, &[1, 2])],
+                &[
+                    (Step::Deleverage, &[3]),
+                    (Step::TreasuryDeployment, &[1, 2]),
+                ],
             ),
         },
         GateSpec {
@@ -270,7 +277,10 @@ fn critical_rules(p: &Policy) -> Vec<AlertRule> {
             step: 1.0,
             runbook: runbook::annotation(
                 p,
-                &[(Step::SpreadWidening, &[2]), (Step::PegCircuitBreaker, &[1, 2])],
+                &[
+                    (Step::SpreadWidening, &[2]),
+                    (Step::PegCircuitBreaker, &[1, 2]),
+                ],
             ),
         },
     ];
@@ -388,8 +398,9 @@ pub fn quoted(s: &str) -> String {
 /// The rules file. `policy_name` is shown in its header comment.
 pub fn rules_yaml(p: &Policy, policy_name: &str) -> String {
     let mut out = format!(
-        "# Prometheus alerting rules for pmmsim scorecards, written by `pmmsim alert-rules`\n\
-         # from the policy {policy_name} and the risk dashboard's alert table.\n\
+        "# Prometheus alerting rules for pmmsim scorecards, written by `pmmsim alert-rules`.\n\
+         # Critical thresholds: the policy {policy_name}\n\
+         # Warnings: the risk dashboard's alert table (docs/diff-and-dashboard.md).\n\
          # Regenerate rather than edit. The metrics come from\n\
          # `pmmsim run SCENARIO --format prometheus` in node_exporter's textfile directory.\n\
          groups:\n"

@@ -12,10 +12,13 @@ use crate::config::Policy;
 use crate::diff::NOISE_Z;
 use crate::report::prometheus::names;
 
-/// Samples are an hour apart; a rise happens after the first day; alerts are checked at
-/// 30h, when `offset 1d` looks back to the first day.
-const INTERVAL: &str = "1h";
-const HOURS_PER_DAY: u32 = 24;
+/// Samples are 4 minutes apart, inside PromQL's 5-minute lookback like a scrape of the
+/// textfile collector (sparser samples would drop out and reset a `for:` clause); rules
+/// are evaluated hourly; a rise happens after the first day; alerts are checked at 30h,
+/// when `offset 1d` looks back to the first day.
+const INTERVAL: &str = "4m";
+const SAMPLES_PER_DAY: u32 = 24 * 60 / 4;
+const EVALUATION_INTERVAL: &str = "1h";
 const EVAL_TIME: &str = "30h";
 
 /// Standard errors before and after a rise: `sqrt(0.375² + 0.5²) = 0.625` exactly.
@@ -54,10 +57,17 @@ pub fn go_float(v: f64) -> String {
     }
 }
 
+/// `v` rounded to 10 decimals (`0.06`, not `0.060000000000000005`) unless that would
+/// land on the threshold `t`.
+fn tidy(v: f64, t: f64) -> f64 {
+    let rounded: f64 = format!("{v:.10}").parse().unwrap_or(v);
+    if rounded == t { v } else { rounded }
+}
+
 fn held(selector: String, v: f64) -> Series {
     Series {
         selector,
-        values: format!("{v}x{}", 2 * HOURS_PER_DAY),
+        values: format!("{v}x{}", 2 * SAMPLES_PER_DAY),
     }
 }
 
@@ -66,8 +76,8 @@ fn stepped(selector: String, before: f64, after: f64) -> Series {
         selector,
         values: format!(
             "{before}x{} {after}x{}",
-            HOURS_PER_DAY,
-            HOURS_PER_DAY - 1
+            SAMPLES_PER_DAY,
+            SAMPLES_PER_DAY - 1
         ),
     }
 }
@@ -95,8 +105,8 @@ fn threshold_cases(metric: &str, op: Op, arms: &[Arm], step: f64) -> Vec<Case> {
         };
         let t = arm.threshold;
         let (inside, beyond) = match op {
-            Op::Above => (t - step, t + step),
-            Op::Below => (t + step, t - step),
+            Op::Above => (tidy(t - step, t), tidy(t + step, t)),
+            Op::Below => (tidy(t + step, t), tidy(t - step, t)),
         };
         let mut points = vec![("at_gate", t, false), ("beyond_gate", beyond, true)];
         if op == Op::Below || inside >= 0.0 {
@@ -212,7 +222,7 @@ pub fn tests_yaml(p: &Policy, rules_file: &str) -> String {
     let mut out = format!(
         "# promtool unit tests for the pmmsim alerting rules (`promtool test rules` on this\n\
          # file). Generated with the rules from the same policy; regenerate, do not edit.\n\
-         rule_files:\n  - {}\nevaluation_interval: 1m\ntests:\n",
+         rule_files:\n  - {}\nevaluation_interval: {EVALUATION_INTERVAL}\ntests:\n",
         quoted(rules_file)
     );
     for (_, rules) in rule_groups(p) {

@@ -1,9 +1,9 @@
 //! Compares two scorecard files metric by metric and grades every difference with the
 //! risk dashboard's alert table (seed 001, see `docs/diff-and-dashboard.md`):
 //!
-//! - **critical**: a gate that passed in the base (or did not exist there) fails in the
-//!   new scorecard, with the gate's own severity (the gate list in the scorecard is the
-//!   contract, the same one `validate` checks);
+//! - **critical**: a critical gate that passed in the base (or did not exist there) fails
+//!   in the new scorecard (the gate list in the scorecard is the contract, the same one
+//!   `validate` checks; a warning gate such as the capture corridor gives a warning);
 //! - **warning**: a gate already failing in the base still fails (a known failure), or an
 //!   event count, churn or intervention cost rises by more than its Monte Carlo noise
 //!   (`z > NOISE_Z`, from the standard errors both scorecards carry);
@@ -13,18 +13,18 @@
 //! but differences and z-scores from the numbers in the two files. Rendering lives in
 //! `commands::diff`.
 
-use std::collections::HashMap;
+mod rows;
+
 use std::path::Path;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::config::parse::parse_json;
 use crate::error::{Error, InputError, Result};
 use crate::scorecard::gates::{Gate, Severity};
 use crate::scorecard::{SCHEMA_VERSION, Scorecard};
-use crate::stats::Z95;
 
 /// A rise is beyond Monte Carlo noise when `z = (new - base) / sqrt(se_base² + se_new²)`
 /// exceeds this (one-sided; about a 2.3% false-alarm rate per metric for normal noise).
@@ -62,22 +62,6 @@ pub const RISE_RULES: &[(&str, &str)] = &[
         "routing.intervention_cost_per_1M_volume",
     ),
 ];
-
-/// Arrays of objects and the fields that identify an element across two scorecards.
-const ARRAY_IDS: &[(&str, &[&str])] = &[
-    ("intervention_cost_by_chain", &["chain_id"]),
-    ("drain_half_life_epochs", &["chain_id", "pool"]),
-    ("worst_pools", &["chain_id", "pool"]),
-    ("peakBridgeOutflow", &["chain_id"]),
-    ("bridge_links", &["kind", "chain_a", "chain_b"]),
-    ("pnl_attribution", &["term"]),
-    ("frontier", &["leverage"]),
-];
-
-/// Parts not compared row by row: the PnL histogram (its quantiles are), the optimizer's
-/// full candidate list (its counts, top deployable candidate and frontier are) and the
-/// candidates rejected before simulation.
-const SKIPPED: &[&str] = &["histogram", "candidates", "rejected"];
 
 /// How much a difference matters, lowest first.
 #[derive(
@@ -196,8 +180,11 @@ pub struct MetricDiff {
     /// `change / sqrt(base_se² + new_se²)`; absent when both are 0 or unknown.
     pub z: Option<f64>,
     pub status: Status,
+    /// The highest of the noise rule's level and the level of a gate on this metric.
     pub severity: Level,
-    /// Why the severity is above info.
+    /// The gate on this metric whose failure in new raised `severity`, if any.
+    pub gate: Option<String>,
+    /// Why the noise rule made it a warning (a rise beyond Monte Carlo noise), if it did.
     pub reason: Option<String>,
 }
 
@@ -205,9 +192,9 @@ pub struct MetricDiff {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Summary {
     pub worst: Level,
-    /// Gates (`gate:NAME`) and metrics at critical.
+    /// Gates (`gate:NAME`) at critical.
     pub critical: Vec<String>,
-    /// Gates and metrics at warning.
+    /// Gates (`gate:NAME`) at warning and metrics that rose beyond their noise.
     pub warning: Vec<String>,
     /// Metrics whose value moved, was added or was removed.
     pub changed: u64,
@@ -237,13 +224,6 @@ pub struct Loaded {
     pub card: Scorecard,
 }
 
-/// Just enough of a document to check its layout version before the full parse.
-#[derive(Deserialize)]
-#[serde(expecting = "a pmmsim scorecard (a JSON object)")]
-struct VersionProbe {
-    schema_version: Option<u32>,
-}
-
 /// Reads both files, checks they share this pmmsim's `schema_version`, and parses them.
 /// Any failure is an `Error::Input`/`Error::Io` naming the file (exit status 2).
 pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
@@ -263,7 +243,7 @@ pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
             .hint("rerun both scenarios with the same pmmsim version"),
         ));
     }
-    if new_version != SCHEMA_VERSION {
+    if new_version != u64::from(SCHEMA_VERSION) {
         return Err(Error::Input(
             InputError::new(
                 new.display().to_string(),
@@ -278,21 +258,32 @@ pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
     Ok((parse(base, &base_text)?, parse(new, &new_text)?))
 }
 
-fn probe(path: &Path) -> Result<(String, u32)> {
+/// Reads a file and its `schema_version` (syntax errors carry line and column).
+fn probe(path: &Path) -> Result<(String, u64)> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let file = path.display().to_string();
-    let probe: VersionProbe = parse_json(&text, &file)?;
-    let version = probe.schema_version.ok_or_else(|| {
-        InputError::new(
-            file.as_str(),
-            "not a pmmsim scorecard: it has no `schema_version`",
-        )
-        .at("schema_version")
-        .hint("write one with `pmmsim run SCENARIO --format json`")
-    })?;
+    let value: Value = parse_json(&text, &file)?;
+    let not_a_scorecard = |what: &str| {
+        InputError::new(file.as_str(), format!("not a pmmsim scorecard: {what}"))
+            .hint("write one with `pmmsim run SCENARIO --format json`")
+    };
+    let Some(obj) = value.as_object() else {
+        return Err(not_a_scorecard("expected a JSON object at the top level").into());
+    };
+    let version = match obj.get("schema_version") {
+        None => {
+            return Err(not_a_scorecard("it has no `schema_version`")
+                .at("schema_version")
+                .into());
+        }
+        Some(v) => v.as_u64().ok_or_else(|| {
+            not_a_scorecard(&format!("`schema_version` is {v}, expected an integer"))
+                .at("schema_version")
+        })?,
+    };
     Ok((text, version))
 }
 
@@ -305,9 +296,9 @@ fn parse(path: &Path, text: &str) -> Result<Loaded> {
 /// Compares two loaded scorecards.
 pub fn compare(base: &Loaded, new: &Loaded) -> Result<DiffReport> {
     let gates = gate_diffs(&base.card.gates, &new.card.gates);
-    let base_rows = rows(base)?;
-    let new_rows = rows(new)?;
-    let mut metrics = pair_rows(&base_rows, &new_rows);
+    let base_rows = rows::rows(base)?;
+    let new_rows = rows::rows(new)?;
+    let mut metrics = rows::pair_rows(&base_rows, &new_rows);
     apply_rise_rules(&mut metrics);
     apply_gate_levels(&mut metrics, &gates);
     let same_inputs = base.card.inputs.inputs_hash == new.card.inputs.inputs_hash;
@@ -385,190 +376,12 @@ fn gate_diffs(base: &[Gate], new: &[Gate]) -> Vec<GateDiff> {
                 base_pass: b.as_ref().map(|g| g.pass),
                 new_pass: n.as_ref().map(|g| g.pass),
                 status: gate_status(b.as_ref(), n.as_ref()),
-                severity: n.as_ref().map_or(Level::Info, |g| gate_level(g, b.as_ref())),
+                severity: n
+                    .as_ref()
+                    .map_or(Level::Info, |g| gate_level(g, b.as_ref())),
             })
         })
         .collect()
-}
-
-/// One flattened number of a scorecard.
-#[derive(Debug, Clone, PartialEq)]
-struct Row {
-    key: String,
-    value: f64,
-    se: Option<f64>,
-    detail: bool,
-}
-
-/// Every compared number of a scorecard, in document order.
-fn rows(l: &Loaded) -> Result<Vec<Row>> {
-    let value = serde_json::to_value(&l.card).map_err(|e| {
-        InputError::new(l.file.as_str(), format!("cannot re-read the scorecard: {e}"))
-    })?;
-    let mut out = Vec::new();
-    for section in ["routing", "capital", "optimizer"] {
-        if let Some(Value::Object(map)) = value.get(section) {
-            walk(map, section, false, &mut out);
-        }
-    }
-    if let Some(o) = &l.card.optimizer {
-        let deployable = o.candidates.iter().filter(|c| c.deployable).count();
-        for (key, v) in [
-            ("optimizer.candidates", o.candidates.len()),
-            ("optimizer.deployable_candidates", deployable),
-            ("optimizer.rejected", o.rejected.len()),
-        ] {
-            out.push(Row {
-                key: key.into(),
-                value: v as f64,
-                se: None,
-                detail: false,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// `X_se` beside `X`, or `X_ci95` beside `X`: shown with `X`, not as rows of their own.
-fn is_companion(obj: &Map<String, Value>, key: &str) -> bool {
-    ["_se", "_ci95"].iter().any(|suffix| {
-        key.strip_suffix(suffix)
-            .is_some_and(|stem| obj.contains_key(stem))
-    })
-}
-
-/// The standard error of `obj[key]`: `key_se`, or a 95% interval's half-width / 1.96.
-fn se_of(obj: &Map<String, Value>, key: &str) -> Option<f64> {
-    if let Some(se) = obj.get(&format!("{key}_se")).and_then(Value::as_f64) {
-        return Some(se);
-    }
-    let ci = obj.get(&format!("{key}_ci95"))?;
-    let lo = ci.get("lo")?.as_f64()?;
-    let hi = ci.get("hi")?.as_f64()?;
-    Some((hi - lo).abs() / (2.0 * Z95))
-}
-
-fn walk(obj: &Map<String, Value>, prefix: &str, detail: bool, out: &mut Vec<Row>) {
-    for (key, value) in obj {
-        if is_companion(obj, key) || SKIPPED.contains(&key.as_str()) {
-            continue;
-        }
-        let path = format!("{prefix}.{key}");
-        let number = match value {
-            Value::Number(n) => n.as_f64(),
-            Value::Bool(b) => Some(f64::from(u8::from(*b))),
-            Value::Object(inner) => {
-                walk(inner, &path, detail, out);
-                None
-            }
-            Value::Array(items) => {
-                walk_array(key, items, &path, out);
-                None
-            }
-            Value::Null | Value::String(_) => None,
-        };
-        if let Some(v) = number {
-            out.push(Row {
-                key: path,
-                value: v,
-                se: se_of(obj, key),
-                detail,
-            });
-        }
-    }
-}
-
-fn walk_array(name: &str, items: &[Value], path: &str, out: &mut Vec<Row>) {
-    let ids: &[&str] = ARRAY_IDS
-        .iter()
-        .find(|(array, _)| *array == name)
-        .map_or(&[], |(_, ids)| ids);
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let Value::Object(obj) = item else { continue };
-        let mut id = element_id(obj, ids).unwrap_or_else(|| i.to_string());
-        let count = seen.entry(id.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            id = format!("{id}#{count}");
-        }
-        let element: Map<String, Value> = obj
-            .iter()
-            .filter(|(k, _)| !ids.contains(&k.as_str()))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        walk(&element, &format!("{path}[{id}]"), true, out);
-    }
-}
-
-/// `chain_id=137,pool=cWUSDC/USDC`, or `None` when the array has no id fields.
-fn element_id(obj: &Map<String, Value>, ids: &[&str]) -> Option<String> {
-    if ids.is_empty() {
-        return None;
-    }
-    let parts: Vec<String> = ids
-        .iter()
-        .map(|id| match obj.get(*id) {
-            Some(Value::String(s)) => format!("{id}={s}"),
-            Some(v) => format!("{id}={v}"),
-            None => format!("{id}=?"),
-        })
-        .collect();
-    Some(parts.join(","))
-}
-
-fn finite(v: f64) -> Option<f64> {
-    v.is_finite().then_some(v)
-}
-
-fn metric_diff(base: Option<&Row>, new: Option<&Row>) -> Option<MetricDiff> {
-    let shown = new.or(base)?;
-    let (b, n) = (base.map(|r| r.value), new.map(|r| r.value));
-    let change = b.zip(n).map(|(b, n)| n - b);
-    let relative_change = b
-        .zip(change)
-        .filter(|(b, _)| *b != 0.0)
-        .and_then(|(b, c)| finite(c / b.abs()));
-    let (base_se, new_se) = (base.and_then(|r| r.se), new.and_then(|r| r.se));
-    let noise = base_se
-        .zip(new_se)
-        .map(|(x, y)| (x * x + y * y).sqrt())
-        .filter(|s| *s > 0.0);
-    let z = change.zip(noise).and_then(|(c, s)| finite(c / s));
-    let status = match (b, n) {
-        (Some(b), Some(n)) if b == n => Status::Unchanged,
-        (Some(_), Some(_)) => Status::Changed,
-        (None, _) => Status::Added,
-        (Some(_), None) => Status::Removed,
-    };
-    Some(MetricDiff {
-        metric: shown.key.clone(),
-        detail: shown.detail,
-        base: b,
-        new: n,
-        change,
-        relative_change,
-        base_se,
-        new_se,
-        z,
-        status,
-        severity: Level::Info,
-        reason: None,
-    })
-}
-
-/// Base rows in order, then rows only the new scorecard has.
-fn pair_rows(base: &[Row], new: &[Row]) -> Vec<MetricDiff> {
-    let new_by_key: HashMap<&str, &Row> = new.iter().map(|r| (r.key.as_str(), r)).collect();
-    let base_by_key: HashMap<&str, &Row> = base.iter().map(|r| (r.key.as_str(), r)).collect();
-    let from_base = base
-        .iter()
-        .filter_map(|r| metric_diff(Some(r), new_by_key.get(r.key.as_str()).copied()));
-    let only_new = new
-        .iter()
-        .filter(|r| !base_by_key.contains_key(r.key.as_str()))
-        .filter_map(|r| metric_diff(None, Some(r)));
-    from_base.chain(only_new).collect()
 }
 
 /// Why a rise is beyond noise, or `None` when it is not (or is not a rise).
@@ -603,50 +416,34 @@ fn apply_rise_rules(metrics: &mut [MetricDiff]) {
         .collect();
     for (row, why) in verdicts {
         if let Some(m) = metrics.iter_mut().find(|m| m.metric == row) {
-            raise(m, Level::Warning, why);
+            m.severity = m.severity.max(Level::Warning);
+            m.reason = Some(why);
         }
     }
 }
 
 fn apply_gate_levels(metrics: &mut [MetricDiff], gates: &[GateDiff]) {
     for g in gates.iter().filter(|g| g.severity > Level::Info) {
-        let why = format!(
-            "gate {} {}: {} {}",
-            g.name,
-            match g.status {
-                GateStatus::StillFailing => "still fails (it failed in base too)",
-                _ => "fails in new",
-            },
-            g.new_value.map_or("-".into(), short),
-            g.threshold
-        );
         for section in ["routing", "capital"] {
             let key = format!("{section}.{}", g.metric);
             if let Some(m) = metrics.iter_mut().find(|m| m.metric == key) {
-                raise(m, g.severity, why.clone());
+                m.severity = m.severity.max(g.severity);
+                m.gate = Some(g.name.clone());
             }
         }
     }
-}
-
-/// Lifts `m` to `level` (never lowers it); reasons at the same level accumulate.
-fn raise(m: &mut MetricDiff, level: Level, why: String) {
-    if level < m.severity {
-        return;
-    }
-    let reason = match m.reason.take() {
-        Some(old) if level == m.severity && old != why => format!("{why}; {old}"),
-        _ => why,
-    };
-    m.severity = level;
-    m.reason = Some(reason);
 }
 
 fn summarise(gates: &[GateDiff], metrics: &[MetricDiff]) -> Summary {
     let named = gates
         .iter()
         .map(|g| (format!("gate:{}", g.name), g.severity))
-        .chain(metrics.iter().map(|m| (m.metric.clone(), m.severity)));
+        .chain(
+            metrics
+                .iter()
+                .filter(|m| m.reason.is_some())
+                .map(|m| (m.metric.clone(), Level::Warning)),
+        );
     let mut critical = Vec::new();
     let mut warning = Vec::new();
     for (name, level) in named {
@@ -693,58 +490,34 @@ pub fn short(v: f64) -> String {
 mod tests {
     use super::*;
 
-    fn row(key: &str, value: f64, se: Option<f64>) -> Row {
-        Row {
-            key: key.into(),
-            value,
-            se,
+    fn change(base: f64, new: f64, se: f64) -> MetricDiff {
+        let z = (se > 0.0).then(|| (new - base) / (2.0 * se * se).sqrt());
+        MetricDiff {
+            metric: "x".into(),
             detail: false,
+            base: Some(base),
+            new: Some(new),
+            change: Some(new - base),
+            relative_change: None,
+            base_se: Some(se),
+            new_se: Some(se),
+            z,
+            status: Status::Changed,
+            severity: Level::Info,
+            gate: None,
+            reason: None,
         }
     }
 
     #[test]
-    fn z_uses_both_standard_errors() {
-        let d = metric_diff(
-            Some(&row("routing.churn_mean", 1.0, Some(0.3))),
-            Some(&row("routing.churn_mean", 1.5, Some(0.4))),
-        )
-        .expect("a row");
-        assert_eq!(d.change, Some(0.5));
-        assert_eq!(d.relative_change, Some(0.5));
-        assert!((d.z.unwrap_or(0.0) - 1.0).abs() < 1e-12);
-        assert_eq!(rise_beyond_noise(&d), None);
-    }
-
-    #[test]
-    fn a_rise_with_zero_noise_counts() {
-        let d = metric_diff(Some(&row("x", 1.0, Some(0.0))), Some(&row("x", 2.0, Some(0.0))))
-            .expect("a row");
-        assert_eq!(d.z, None);
-        assert!(rise_beyond_noise(&d).is_some());
-    }
-
-    #[test]
-    fn a_fall_is_never_a_rise() {
-        let d = metric_diff(
-            Some(&row("x", 2.0, Some(0.01))),
-            Some(&row("x", 1.0, Some(0.01))),
-        )
-        .expect("a row");
-        assert_eq!(rise_beyond_noise(&d), None);
-    }
-
-    #[test]
-    fn companions_are_not_rows() {
-        let obj: Map<String, Value> = serde_json::from_str(
-            r#"{"a": 1.0, "a_se": 0.1, "b": 2.0, "b_ci95": {"lo": 1.0, "hi": 3.0}, "c_se": 5}"#,
-        )
-        .expect("json");
-        let mut out = Vec::new();
-        walk(&obj, "s", false, &mut out);
-        let keys: Vec<&str> = out.iter().map(|r| r.key.as_str()).collect();
-        assert_eq!(keys, ["s.a", "s.b", "s.c_se"]);
-        assert_eq!(out[0].se, Some(0.1));
-        assert!((out[1].se.unwrap_or(0.0) - 1.0 / Z95).abs() < 1e-12);
+    fn rises_are_judged_against_noise() {
+        assert_eq!(rise_beyond_noise(&change(1.0, 1.1, 0.1)), None);
+        assert!(rise_beyond_noise(&change(1.0, 1.1, 0.01)).is_some());
+        assert!(
+            rise_beyond_noise(&change(1.0, 2.0, 0.0)).is_some(),
+            "no noise at all"
+        );
+        assert_eq!(rise_beyond_noise(&change(2.0, 1.0, 0.01)), None, "a fall");
     }
 
     #[test]

@@ -1,0 +1,329 @@
+//! The Prometheus side: `run --format prometheus` output follows the exposition rules the
+//! textfile collector and promtool expect; `alert-rules` output matches the committed
+//! `tests/promtool/` files (regenerate with `UPDATE_RULES=1 cargo test --release --test
+//! prometheus`), takes its thresholds from the policy, and reads only metrics the
+//! exposition has; promtool itself checks all three when it is installed (CI installs it).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use pmmsim::commands::alert_rules::{promtool, rule_groups, rules_yaml};
+use pmmsim::config::{ConfigSource, POLICY_FILE, Policy};
+
+const RULES: &str = "tests/promtool/pmmsim-rules.yml";
+const RULE_TESTS: &str = "tests/promtool/pmmsim-rules.test.yml";
+
+fn pmmsim() -> Command {
+    Command::cargo_bin("pmmsim").expect("binary builds")
+}
+
+fn repo(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn shipped_policy() -> (Policy, String) {
+    let source = ConfigSource::new(None);
+    let policy = source.policy(None).expect("shipped policy is valid");
+    let name = source.read(POLICY_FILE).expect("embedded policy").display;
+    (policy, name)
+}
+
+/// `pmmsim run NAME --format prometheus` at a tiny size.
+fn exposition(scenario: &str) -> String {
+    let out = pmmsim()
+        .args(["run", scenario, "--paths", "8", "--epochs", "5"])
+        .args(["--format", "prometheus", "--quiet"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Compares `text` with the committed file, or rewrites it under `UPDATE_RULES=1`.
+fn check_committed(rel: &str, text: &str) {
+    let path = repo(rel);
+    if std::env::var_os("UPDATE_RULES").is_some() {
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
+        std::fs::write(&path, text).expect("write committed file");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == text,
+        "{rel} is stale: regenerate with `UPDATE_RULES=1 cargo test --release --test prometheus`"
+    );
+}
+
+/// Metric name and the label text of a sample line.
+fn split_sample(line: &str) -> (&str, &str, &str) {
+    let open = line
+        .find('{')
+        .unwrap_or_else(|| panic!("no labels: {line}"));
+    let close = line
+        .rfind('}')
+        .unwrap_or_else(|| panic!("no labels: {line}"));
+    (
+        &line[..open],
+        &line[open + 1..close],
+        line[close + 1..].trim(),
+    )
+}
+
+/// Checks the exposition rules and returns the family names.
+fn check_exposition(text: &str, scenario: &str) -> BTreeSet<String> {
+    assert!(text.ends_with('\n'), "final newline");
+    let mut families = BTreeSet::new();
+    let mut declared: Option<(String, String)> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# HELP ") {
+            let name = rest.split(' ').next().unwrap_or_default().to_string();
+            assert!(
+                families.insert(name.clone()),
+                "family {name} declared twice"
+            );
+            declared = Some((name, String::new()));
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let mut parts = rest.split(' ');
+            let (name, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let d = declared.as_mut().expect("HELP before TYPE");
+            assert_eq!(d.0, name, "TYPE follows its HELP");
+            assert!(kind == "gauge" || kind == "counter", "{line}");
+            assert_eq!(kind == "counter", name.ends_with("_total"), "{line}");
+            d.1 = kind.to_string();
+            continue;
+        }
+        let (name, labels, value) = split_sample(line);
+        let d = declared.as_ref().expect("a family before its samples");
+        assert_eq!(d.0, name, "sample under its own family: {line}");
+        assert!(!d.1.is_empty(), "TYPE before samples: {line}");
+        assert!(name.starts_with("pmmsim_"), "{line}");
+        assert!(
+            name.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+            "{line}"
+        );
+        assert!(
+            labels.starts_with(&format!("scenario=\"{scenario}\"")),
+            "{line}"
+        );
+        assert!(!labels.contains("quantile="), "{line}");
+        assert!(!value.contains(' '), "no timestamp: {line}");
+        let v: f64 = value.parse().unwrap_or_else(|_| panic!("value: {line}"));
+        assert!(v.is_finite(), "{line}");
+        if name == "pmmsim_gate_pass" {
+            assert!(v == 0.0 || v == 1.0, "{line}");
+        }
+    }
+    families
+}
+
+#[test]
+fn exposition_follows_the_text_format() {
+    for scenario in [
+        "hub_only_11",
+        "chain138_deployed_capital_efficiency",
+        "leverage_sweep_1x_to_4x",
+    ] {
+        let text = exposition(scenario);
+        let families = check_exposition(&text, scenario);
+        assert!(families.contains("pmmsim_gate_pass"), "{scenario}");
+        assert!(families.contains("pmmsim_capture_mean_ratio"), "{scenario}");
+        let capital = scenario != "hub_only_11";
+        assert_eq!(
+            families.contains("pmmsim_roi_p05_ratio"),
+            capital,
+            "{scenario}"
+        );
+    }
+}
+
+#[test]
+fn gates_are_exported_one_sample_each() {
+    let text = exposition("chain138_deployed_capital_efficiency");
+    let gates: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("pmmsim_gate_pass{"))
+        .collect();
+    for gate in [
+        "liquidation",
+        "max_drawdown",
+        "roi_lower_band",
+        "capture_corridor",
+    ] {
+        let needle = format!("gate=\"{gate}\"");
+        assert_eq!(
+            gates.iter().filter(|l| l.contains(&needle)).count(),
+            1,
+            "{gate}"
+        );
+    }
+}
+
+/// Every `pmmsim_*` name the rules read.
+fn rule_metrics(yaml: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for line in yaml.lines().filter(|l| l.trim_start().starts_with("expr:")) {
+        for token in line.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+            if token.starts_with("pmmsim_") {
+                out.insert(token.to_string());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn rules_read_only_exported_metrics() {
+    let (policy, name) = shipped_policy();
+    let yaml = rules_yaml(&policy, &name);
+    let families = check_exposition(
+        &exposition("chain138_deployed_capital_efficiency"),
+        "chain138_deployed_capital_efficiency",
+    );
+    let read = rule_metrics(&yaml);
+    assert!(read.len() >= 10, "{read:?}");
+    for metric in read {
+        assert!(
+            families.contains(&metric),
+            "rules read {metric}, not exported"
+        );
+    }
+}
+
+#[test]
+fn committed_rules_and_promtool_tests_are_current() {
+    let (policy, name) = shipped_policy();
+    let rules = rules_yaml(&policy, &name);
+    check_committed(RULES, &rules);
+    check_committed(
+        RULE_TESTS,
+        &promtool::tests_yaml(&policy, "pmmsim-rules.yml"),
+    );
+    let cli = pmmsim()
+        .arg("alert-rules")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8_lossy(&cli),
+        rules,
+        "the CLI writes the same rules"
+    );
+}
+
+#[test]
+fn rules_have_the_expected_shape() {
+    let (policy, name) = shipped_policy();
+    let yaml = rules_yaml(&policy, &name);
+    assert!(yaml.starts_with("# ") && yaml.ends_with('\n'));
+    assert!(yaml.contains("\ngroups:\n  - name: pmmsim_policy_gates\n    rules:\n"));
+    let alerts = yaml.matches("\n      - alert: ").count();
+    let total: usize = rule_groups(&policy).iter().map(|(_, r)| r.len()).sum();
+    assert_eq!(alerts, total);
+    for key in [
+        "expr:",
+        "severity:",
+        "summary:",
+        "description:",
+        "dashboard:",
+        "runbook:",
+    ] {
+        assert_eq!(yaml.matches(&format!(" {key} ")).count(), total, "{key}");
+    }
+    for expr in [
+        "pmmsim_max_drawdown_p95_ratio > 0.25",
+        "pmmsim_liquidation_probability_ratio > 0.02",
+        "pmmsim_peg_deviation_frequency_ratio > 0.05",
+        "pmmsim_external_liquidity_floor_violations_total > 0",
+        "(pmmsim_roi_p05_ratio < 0 and on(scenario) pmmsim_gate_pass{gate=\\\"roi_lower_band\\\"})",
+        "(pmmsim_volatility_throttle_events_per_path - pmmsim_volatility_throttle_events_per_path offset 1d) > 2 * sqrt(",
+    ] {
+        assert!(yaml.contains(expr), "missing {expr}");
+    }
+    assert!(yaml.contains("severity: critical") && yaml.contains("severity: warning"));
+    assert!(yaml.contains("Deleverage:\\n1. Stop new leverage increases."));
+    assert!(yaml.contains("leverage <= 1.5"));
+}
+
+#[test]
+fn thresholds_follow_the_policy_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = std::fs::read_to_string(repo("config/capital-efficiency-policy.json"))
+        .expect("shipped policy");
+    let mut policy: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    policy["gates"]["liquidationProbability"] = serde_json::json!(0.03);
+    policy["gates"]["maxDrawdownP95"] = serde_json::json!(0.2);
+    let path = dir.path().join("policy.json");
+    std::fs::write(&path, policy.to_string()).expect("write policy");
+    let out_file = dir.path().join("rules.yml");
+    pmmsim()
+        .args(["alert-rules", "--policy"])
+        .arg(&path)
+        .arg("-o")
+        .arg(&out_file)
+        .assert()
+        .success();
+    let yaml = std::fs::read_to_string(&out_file).expect("rules written");
+    assert!(yaml.contains("pmmsim_liquidation_probability_ratio > 0.03"));
+    assert!(yaml.contains("pmmsim_max_drawdown_p95_ratio > 0.2\""));
+}
+
+#[test]
+fn a_bad_policy_is_exit_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("policy.json");
+    std::fs::write(&path, "{\"gates\": ").expect("write");
+    pmmsim()
+        .args(["alert-rules", "--policy"])
+        .arg(&path)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("policy.json"));
+}
+
+fn promtool_available() -> bool {
+    Process::new("promtool").arg("--version").output().is_ok()
+}
+
+fn promtool(args: &[&str], stdin: Option<&str>) {
+    use std::io::Write;
+    let mut child = Process::new("promtool")
+        .args(args)
+        .current_dir(repo("."))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("promtool starts");
+    if let (Some(text), Some(mut input)) = (stdin, child.stdin.take()) {
+        input.write_all(text.as_bytes()).expect("write to promtool");
+    }
+    let out = child.wait_with_output().expect("promtool runs");
+    assert!(
+        out.status.success(),
+        "promtool {args:?}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn promtool_accepts_metrics_rules_and_tests() {
+    if !promtool_available() {
+        eprintln!("promtool not installed: skipped (CI installs it and runs it in .ci/run)");
+        return;
+    }
+    for scenario in ["hub_only_11", "leverage_sweep_1x_to_4x"] {
+        promtool(&["check", "metrics"], Some(&exposition(scenario)));
+    }
+    promtool(&["check", "rules", RULES], None);
+    promtool(&["test", "rules", RULE_TESTS], None);
+}
