@@ -21,6 +21,9 @@ pub enum Command {
     /// CI gate: check every config, the bridge-buffer rule and the gate scenarios' policy
     /// gates. Exit 0 all pass, 1 a gate or rule fails, 2 a config is unreadable or invalid.
     Validate(ValidateArgs),
+    /// Combine the partial results of `run --shard K/N` into one scorecard, identical to
+    /// an unsharded run (apart from `run_info`).
+    Merge(MergeArgs),
     /// Compare two scorecard files metric by metric, graded by the dashboard's alert
     /// table. Exit 0 nothing at or above --fail-on, 1 something is, 2 a file is unreadable.
     Diff(DiffArgs),
@@ -78,6 +81,10 @@ pub struct RunArgs {
     /// Base seed (default: the scenario's `monteCarlo.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Run only shard K of N (0-based) and write a partial result (JSON) for `pmmsim merge`;
+    /// e.g. `--shard $SLURM_ARRAY_TASK_ID/16`.
+    #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_shard)]
+    pub shard: Option<crate::engine::Shard>,
     /// Multiply every scenario's trades per epoch by this factor (a what-if on volume).
     #[arg(long, value_name = "X")]
     pub volume_scale: Option<f64>,
@@ -129,6 +136,19 @@ pub struct ValidateArgs {
     /// No progress or log lines on stderr.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The partial results, one per shard (any order).
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 pub mod alert_rules;
 pub mod diff;
 pub mod list;
+pub mod merge;
 pub mod run;
 pub mod schema;
 pub mod validate;
@@ -33,6 +34,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Run(args) => run::run(&args),
         Command::List(args) => list::list(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Merge(args) => merge::merge(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::AlertRules(args) => alert_rules::alert_rules(&args),
         Command::Schema(args) => schema::schema(&args),

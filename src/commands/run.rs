@@ -8,12 +8,14 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::cli::RunArgs;
 use crate::config::parse::parse_json;
 use crate::config::raw::RawScenario;
-use crate::config::{ConfigSource, Scenario, canonical_hash};
-use crate::engine::{self, Setup, Shard};
+use crate::config::{ConfigSource, Scenario};
+use crate::engine::{self, BatchResult, Setup, Shard};
 use crate::error::{Error, Result};
 use crate::optimizer::{self, OptimizerResult};
 use crate::report::{self, output::emit};
-use crate::scorecard::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, gates};
+use crate::scorecard::assemble::assemble;
+use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
+use crate::shard::{PARTIAL_KIND, PartialRun, ResolvedInputs};
 use crate::timings;
 
 use super::Outcome;
@@ -22,6 +24,8 @@ use super::Outcome;
 pub struct Prepared {
     pub setup: Setup,
     pub inputs_hash: String,
+    /// The resolved inputs the hash covers (embedded in sharded partial results).
+    pub inputs: ResolvedInputs,
 }
 
 /// Loads the policy, deployment and scenario, applying `--paths/--epochs/--seed`.
@@ -49,30 +53,48 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
         let scaled = (f64::from(raw.order_flow.trades_per_epoch) * scale).round();
         raw.order_flow.trades_per_epoch = scaled.min(f64::from(u32::MAX)) as u32;
     }
-    let hash_input = serde_json::json!({
-        "scenario": &raw,
-        "policy": &*policy,
-        "deployment": &*deployment,
-    });
+    let inputs = ResolvedInputs {
+        scenario: to_value(&raw)?,
+        policy: to_value(&*policy)?,
+        deployment: to_value(&*deployment)?,
+    };
     let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
     Ok(Prepared {
         setup: Setup::new(scenario, policy),
-        inputs_hash: canonical_hash(&hash_input),
+        inputs_hash: inputs.hash(),
+        inputs,
     })
 }
 
-/// Simulates a prepared run and builds its scorecard.
-pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scorecard> {
+fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::Usage(format!("cannot serialise the inputs: {e}")))
+}
+
+/// The batches of one (possibly sharded) run, and how it went.
+pub struct Batches {
+    pub batches: Vec<BatchResult>,
+    pub threads: usize,
+    pub started_unix: u64,
+    pub duration_secs: f64,
+}
+
+/// Runs the paths of `shard` with a progress bar.
+pub fn run_batches(
+    prepared: &Prepared,
+    threads: usize,
+    quiet: bool,
+    shard: Shard,
+) -> Result<Batches> {
     let setup = &prepared.setup;
-    let mc = setup.scenario.monte_carlo;
     let started = Instant::now();
     let started_unix = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let bar = progress_bar(mc.paths, quiet);
-    let range = Shard::ALL.path_range(mc.paths);
-    let (batches, used_threads) = engine::with_threads(threads, || {
+    let range = shard.path_range(setup.scenario.monte_carlo.paths);
+    let bar = progress_bar(range.end - range.start, quiet);
+    let (batches, used) = engine::with_threads(threads, || {
         (
             engine::run_paths(setup, setup.default_candidate(), range, &|n| bar.inc(n)),
             rayon::current_num_threads(),
@@ -80,54 +102,67 @@ pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scor
     })
     .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     bar.finish_and_clear();
-    let (paths, totals) = build::merge_batches(&batches, setup);
-    let routing = build::routing_metrics(setup, &paths, &totals);
-    let mut gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
-    let capital = setup.scenario.capital.as_ref().and_then(|spec| {
-        let c = setup.default_candidate()?;
-        capital::capital_metrics(
-            &paths,
-            spec.initial_capital,
-            (c.alpha, c.leverage, c.spread_bps),
-            mc.epochs,
-        )
-    });
-    if let (Some(m), Some(spec)) = (&capital, &setup.scenario.capital) {
-        gates.extend(capital::capital_gates(
-            m,
-            &setup.policy,
-            spec.deployable_profile,
+    Ok(Batches {
+        batches,
+        threads: used,
+        started_unix,
+        duration_secs: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Provenance of a run: the only volatile part of a scorecard.
+pub fn run_info(started_unix: u64, duration_secs: f64, threads: usize) -> RunInfo {
+    RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_unix,
+        duration_secs,
+        threads: threads as u64,
+        host: hostname(),
+    }
+}
+
+/// Simulates a prepared run and builds its scorecard.
+pub fn simulate(prepared: &Prepared, threads: usize, quiet: bool) -> Result<Scorecard> {
+    let b = run_batches(prepared, threads, quiet, Shard::ALL)?;
+    let info = run_info(b.started_unix, b.duration_secs, b.threads);
+    Ok(assemble(
+        &prepared.setup,
+        &prepared.inputs_hash,
+        &b.batches,
+        info,
+    ))
+}
+
+/// `run --shard K/N`: runs one shard and writes its partial result as JSON.
+fn run_shard(args: &RunArgs, prepared: &Prepared, shard: Shard) -> Result<Outcome> {
+    if optimizer_on(&prepared.setup, args.optimizer)? {
+        return Err(Error::Usage(
+            "--shard runs the scenario's own posture only; run the optimizer unsharded".into(),
         ));
     }
-    let g = &setup.graph;
-    Ok(Scorecard {
+    let mc = prepared.setup.scenario.monte_carlo;
+    let b = run_batches(prepared, args.threads, args.quiet, shard)?;
+    let range = shard.path_range(mc.paths);
+    let part = PartialRun {
         schema_version: SCHEMA_VERSION,
-        scenario: setup.scenario.name.clone(),
-        description: setup.scenario.description.clone(),
-        inputs: InputsInfo {
-            inputs_hash: prepared.inputs_hash.clone(),
-            seed: mc.seed,
-            paths: mc.paths,
-            epochs: mc.epochs,
-            epoch_days: mc.epoch_days,
-            graph_mode: setup.scenario.raw.graph_mode.clone(),
-            topology: setup.scenario.raw.topology.clone(),
-            pool_count: g.pools.len() as u64,
-            link_count: g.links.len() as u64,
-            route_count: g.routes.len() as u64,
-        },
-        routing,
-        capital,
-        gates,
-        optimizer: None,
-        run_info: RunInfo {
-            tool_version: env!("CARGO_PKG_VERSION").to_string(),
-            started_unix,
-            duration_secs: started.elapsed().as_secs_f64(),
-            threads: used_threads as u64,
-            host: hostname(),
-        },
-    })
+        kind: PARTIAL_KIND.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: prepared.setup.scenario.name.clone(),
+        inputs_hash: prepared.inputs_hash.clone(),
+        inputs: prepared.inputs.clone(),
+        total_paths: mc.paths,
+        shard_index: shard.index,
+        shard_count: shard.count,
+        path_start: range.start,
+        path_end: range.end,
+        duration_secs: b.duration_secs,
+        batches: b.batches,
+    };
+    let mut text = serde_json::to_string(&part)
+        .map_err(|e| Error::Usage(format!("cannot serialise the partial result: {e}")))?;
+    text.push('\n');
+    emit(&text, args.output.as_deref())?;
+    Ok(Outcome::Success)
 }
 
 fn progress_bar(paths: u64, quiet: bool) -> ProgressBar {
@@ -161,6 +196,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             "pmmsim: {} ({} paths x {} epochs, seed {})",
             prepared.setup.scenario.name, mc.paths, mc.epochs, mc.seed
         );
+    }
+    if let Some(shard) = args.shard {
+        return run_shard(args, &prepared, shard);
     }
     let phase_start = Instant::now();
     let mut card = simulate(&prepared, args.threads, args.quiet)?;

@@ -124,6 +124,7 @@ fn run_args(args: &ValidateArgs, scenario: &str) -> RunArgs {
         epochs: None,
         seed: None,
         volume_scale: None,
+        shard: None,
         threads: args.threads,
         policy: args.policy.clone(),
         config_dir: args.config_dir.clone(),
