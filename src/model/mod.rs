@@ -39,3 +39,24 @@ impl fmt::Display for ParamError {
 }
 
 impl std::error::Error for ParamError {}
+
+/// Shared helpers and tolerances of the model pieces' Monte Carlo unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// Monte Carlo tolerance, in standard errors.
+    pub const Z_TOL: f64 = 4.0;
+
+    /// Mean and batch-means standard error of a stationary series (batches much longer than
+    /// the correlation time, so batch means are close to independent).
+    pub fn batch_means(values: &[f64], batches: usize) -> (f64, f64) {
+        let len = values.len() / batches;
+        let means: Vec<f64> = values
+            .chunks_exact(len)
+            .map(|c| c.iter().sum::<f64>() / len as f64)
+            .collect();
+        let n = means.len() as f64;
+        let mean = means.iter().sum::<f64>() / n;
+        let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        (mean, (var / n).sqrt())
+    }
+}

@@ -157,22 +157,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
     use rand_distr::StandardNormal;
 
-    /// Monte Carlo tolerance, in standard errors.
-    const Z_TOL: f64 = 4.0;
-
-    /// Mean and batch-means standard error of a stationary series (batches much longer than the
-    /// correlation time, so batch means are close to independent).
-    fn batch_means(values: &[f64], batches: usize) -> (f64, f64) {
-        let len = values.len() / batches;
-        let means: Vec<f64> = values
-            .chunks_exact(len)
-            .map(|c| c.iter().sum::<f64>() / len as f64)
-            .collect();
-        let n = means.len() as f64;
-        let mean = means.iter().sum::<f64>() / n;
-        let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        (mean, (var / n).sqrt())
-    }
+    use crate::model::test_support::{Z_TOL, batch_means};
 
     fn params(noise_sd: f64) -> PegParams {
         PegParams::new(0.01, 0.3, 0.05, noise_sd, 1.5).unwrap()

@@ -239,23 +239,8 @@ mod tests {
     use rand::{RngExt, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    /// Monte Carlo tolerance, in standard errors.
-    const Z_TOL: f64 = 4.0;
+    use crate::model::test_support::{Z_TOL, batch_means};
     const DT: f64 = 1.0 / 365.0;
-
-    /// Mean and batch-means standard error of a stationary series (batches much longer than the
-    /// correlation time, so batch means are close to independent).
-    fn batch_means(values: &[f64], batches: usize) -> (f64, f64) {
-        let len = values.len() / batches;
-        let means: Vec<f64> = values
-            .chunks_exact(len)
-            .map(|c| c.iter().sum::<f64>() / len as f64)
-            .collect();
-        let n = means.len() as f64;
-        let mean = means.iter().sum::<f64>() / n;
-        let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        (mean, (var / n).sqrt())
-    }
 
     #[test]
     fn stationary_mean_intensity_matches_closed_form() {

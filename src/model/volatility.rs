@@ -114,22 +114,7 @@ mod tests {
     use rand_chacha::ChaCha8Rng;
     use rand_distr::StandardNormal;
 
-    /// Monte Carlo tolerance, in standard errors.
-    const Z_TOL: f64 = 4.0;
-
-    /// Mean and batch-means standard error of `f(x_t)` over a stationary series: the batches
-    /// are much longer than the correlation time, so batch means are close to independent.
-    fn batch_means(values: &[f64], batches: usize) -> (f64, f64) {
-        let len = values.len() / batches;
-        let means: Vec<f64> = values
-            .chunks_exact(len)
-            .map(|c| c.iter().sum::<f64>() / len as f64)
-            .collect();
-        let n = means.len() as f64;
-        let mean = means.iter().sum::<f64>() / n;
-        let var = means.iter().map(|m| (m - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        (mean, (var / n).sqrt())
-    }
+    use crate::model::test_support::{Z_TOL, batch_means};
 
     fn simulate(p: &VolatilityParams, seed: u64, burn_in: usize, n: usize) -> Vec<f64> {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
