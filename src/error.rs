@@ -1,6 +1,6 @@
-//! Typed errors with the exit status each one maps to (see `docs/cli.md`):
-//! 2 for bad input (unreadable or invalid config, scorecard or arguments), 1 is
-//! reserved for findings (a failed gate, a regression) and is not an error here.
+//! Typed errors with the exit status each one maps to: 2 for bad input (unreadable or
+//! invalid config, scorecard or arguments) and 3 for an internal failure of pmmsim itself.
+//! Status 1 is reserved for findings (a failed gate, a regression) and is not an error here.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -64,6 +64,10 @@ pub enum Error {
     /// Bad combination of command-line arguments.
     #[error("invalid arguments: {0}")]
     Usage(String),
+    /// A failure of pmmsim itself, not of its input (e.g. a value that cannot be
+    /// serialised, a thread pool that cannot start). Please report it.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -76,7 +80,10 @@ pub enum Error {
 impl Error {
     /// The process exit status for this error.
     pub fn exit_code(&self) -> u8 {
-        2
+        match self {
+            Error::Internal(_) => 3,
+            Error::Input(_) | Error::Usage(_) | Error::Io { .. } => 2,
+        }
     }
 }
 
