@@ -9,7 +9,7 @@ use pmmsim::config::scenario::{
     ArbSpec, BotSpec, ChainSpec, GraphMode, GraphSpec, LinkCost, PoolSpec, RouterSpec, Topology,
 };
 use pmmsim::config::{ConfigSource, DEPLOYMENT_FILE, Deployment, Scenario};
-use pmmsim::engine::path::path_rng;
+use pmmsim::engine::path_rng;
 use pmmsim::model::flow::{OrderFlow, Trade};
 use pmmsim::model::graph::{Graph, Hop, amm_output, link_output};
 use pmmsim::model::routing::{

@@ -1,15 +1,14 @@
 //! Shared by the benches: loading a shipped scenario into a `Setup`, and stepping one path
-//! of the coupled routing + capital model epoch by epoch, exactly as the engine does.
+//! of the coupled routing + capital model epoch by epoch with the engine's own step.
 
 #![allow(dead_code)]
 
 use pmmsim::config::raw::RawScenario;
 use pmmsim::config::{ConfigSource, Scenario};
 use pmmsim::engine::Setup;
-use pmmsim::engine::path::{draw_overlay, draw_trades, path_rng, routing_pnl, update_conditions};
-use pmmsim::model::flow::Trade;
-use pmmsim::model::overlay::{CapitalTally, Overlay, OverlayState};
-use pmmsim::model::routing::{Conditions, EpochFlows, RouterScratch, RoutingLayer, RoutingState};
+use pmmsim::engine::epoch::{EpochScratch, PathRun, draw_overlay, draw_trades};
+use pmmsim::engine::path_rng;
+use pmmsim::model::routing::RoutingLayer;
 use rand_chacha::ChaCha8Rng;
 
 /// A shipped scenario with `paths` paths (and its own epochs).
@@ -22,111 +21,55 @@ pub fn setup(name: &str, paths: u64) -> Setup {
         pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parses");
     raw.monte_carlo.paths = paths;
     let scenario = Scenario::check(raw, &deployment, &policy, name).expect("valid");
-    Setup::new(scenario, policy)
+    Setup::new(scenario, policy).expect("setup builds")
 }
 
 /// One path of the coupled model, advanced one epoch at a time (wrapping around the
-/// horizon), with the same calls in the same order as `engine::path::simulate_path`.
+/// horizon) through the engine's own epoch step, [`PathRun`].
 pub struct Stepper<'s> {
     setup: &'s Setup,
     layer: RoutingLayer<'s>,
-    overlay: Option<Overlay<'s>>,
+    run: PathRun<'s>,
     rng: ChaCha8Rng,
-    pub state: RoutingState,
-    overlay_state: Option<OverlayState>,
-    tally: CapitalTally,
-    pub cond: Conditions,
-    cond_id: usize,
-    pub flows: EpochFlows,
-    router: RouterScratch,
-    pub trades: Vec<Trade>,
+    pub scratch: EpochScratch,
     epoch: usize,
 }
 
 impl<'s> Stepper<'s> {
     pub fn new(setup: &'s Setup, path: u64) -> Self {
-        let mc = setup.scenario.monte_carlo;
-        let overlay = match (&setup.scenario.capital, setup.default_candidate()) {
-            (Some(spec), Some(c)) => Some(Overlay::new(
-                spec,
-                &setup.policy,
-                c,
-                mc.dt(),
-                2.0 * setup.depth_total(),
-            )),
-            _ => None,
-        };
-        let overlay_state = overlay.as_ref().map(Overlay::init);
+        let postures: Vec<_> = setup.default_candidate().into_iter().collect();
         Self {
             setup,
             layer: RoutingLayer::new(&setup.graph, setup.routing),
-            overlay,
-            rng: path_rng(mc.seed, path),
-            state: RoutingState::new(&setup.graph),
-            overlay_state,
-            tally: CapitalTally::new(),
-            cond: setup.schedule.conditions[0].clone(),
-            cond_id: 0,
-            flows: EpochFlows::new(&setup.graph),
-            router: RouterScratch::default(),
-            trades: Vec::new(),
+            run: PathRun::new(setup, path, &postures),
+            rng: path_rng(setup.scenario.monte_carlo.seed, path),
+            scratch: EpochScratch::new(&setup.graph),
             epoch: 0,
         }
     }
 
-    fn next_epoch(&mut self) -> usize {
-        let e = self.epoch;
+    fn next_epoch(&mut self) {
         self.epoch = (self.epoch + 1) % self.setup.schedule.epochs.len();
-        e
     }
 
-    /// Draws the next epoch's trades and sets its conditions and fees, without routing.
+    /// Steps 1-4 of the next epoch (conditions, trades, policy, overlay draws), no routing.
     pub fn prepare(&mut self) {
-        let setup = self.setup;
-        let shocks = &setup.schedule.epochs[self.epoch];
-        update_conditions(setup, shocks, &mut self.cond, &mut self.cond_id);
-        draw_trades(setup, shocks, &mut self.rng, &mut self.trades);
-        if let (Some(ov), Some(st)) = (&self.overlay, &mut self.overlay_state) {
-            self.cond
-                .pool_fee
-                .fill(ov.policy_step(st, shocks, &mut self.tally));
-        }
+        let shocks = &self.setup.schedule.epochs[self.epoch];
+        self.run.begin_epoch(shocks, &mut self.scratch);
     }
 
-    /// Routes the trades `prepare` drew (one router epoch), then moves to the next epoch.
+    /// Routes (and settles) the epoch `prepare` began, then moves to the next epoch.
     pub fn route(&mut self) {
-        self.layer.step(
-            &mut self.state,
-            &self.cond,
-            &self.trades,
-            &mut self.flows,
-            &mut self.router,
-        );
+        let shocks = &self.setup.schedule.epochs[self.epoch];
+        self.run
+            .route_and_settle(&self.layer, shocks, &mut self.scratch);
         self.next_epoch();
     }
 
-    /// One whole path-epoch: trades, policy, routing, overlay draws and settlement.
+    /// One whole path-epoch: trades, policy, overlay draws, routing and settlement.
     pub fn step(&mut self) {
-        let setup = self.setup;
-        let shocks = &setup.schedule.epochs[self.epoch];
-        self.prepare();
-        self.layer.step(
-            &mut self.state,
-            &self.cond,
-            &self.trades,
-            &mut self.flows,
-            &mut self.router,
-        );
-        if let (Some(ov), Some(st)) = (&self.overlay, &mut self.overlay_state) {
-            let draws = draw_overlay(&mut self.rng);
-            ov.settle(
-                st,
-                shocks,
-                &routing_pnl(&self.flows),
-                &draws,
-                &mut self.tally,
-            );
-        }
+        let shocks = &self.setup.schedule.epochs[self.epoch];
+        self.run.step(&self.layer, shocks, &mut self.scratch);
         self.next_epoch();
     }
 
@@ -134,7 +77,7 @@ impl<'s> Stepper<'s> {
     pub fn draw_only(&mut self) {
         let setup = self.setup;
         let shocks = &setup.schedule.epochs[self.epoch];
-        draw_trades(setup, shocks, &mut self.rng, &mut self.trades);
+        draw_trades(setup, shocks, &mut self.rng, &mut self.scratch.trades);
         std::hint::black_box(draw_overlay(&mut self.rng));
         self.next_epoch();
     }

@@ -3,6 +3,7 @@
 //! thread count: every path seeds itself from `(seed, path index)` and batches are
 //! merged serially, so results are bit-identical for any `--threads` and any sharding.
 
+pub mod epoch;
 pub mod outcome;
 pub mod path;
 pub mod setup;
@@ -10,6 +11,8 @@ pub mod sweep;
 
 use std::ops::Range;
 
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
 pub use outcome::{BatchResult, BatchTotals, PathOutcome};
@@ -43,50 +46,65 @@ impl Shard {
     }
 }
 
-/// Runs the paths in `range` and returns their batches in order. `on_batch` is called
-/// (from any thread) with the number of paths each finished batch held.
+/// The RNG of path `index`: ChaCha8 seeded from `seed`, on stream `index`. Depends on
+/// nothing else, so any subset of paths can run anywhere and give the same numbers.
+pub fn path_rng(seed: u64, index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    rng
+}
+
+/// The one batch driver: splits `range` into the fixed [`BATCH_SIZE`] batches, runs them
+/// in parallel with a per-thread scratch from `scratch`, and returns their results in
+/// batch order. `on_batch` is called (from any thread) with each finished batch's paths.
+pub fn run_batched<S, B: Send>(
+    range: Range<u64>,
+    on_batch: &(dyn Fn(u64) + Sync),
+    scratch: impl Fn() -> S + Sync + Send,
+    run_batch: impl Fn(&mut S, Range<u64>) -> B + Sync + Send,
+) -> Vec<B> {
+    let first_batch = range.start / BATCH_SIZE;
+    let last_batch = range.end.div_ceil(BATCH_SIZE);
+    (first_batch..last_batch)
+        .into_par_iter()
+        .map_init(scratch, |scratch, batch| {
+            let start = (batch * BATCH_SIZE).max(range.start);
+            let end = ((batch + 1) * BATCH_SIZE).min(range.end);
+            let result = run_batch(scratch, start..end);
+            on_batch(end - start);
+            result
+        })
+        .collect()
+}
+
+/// Runs the paths in `range` at `candidate` (the scenario's own posture, or none for
+/// routing only) and returns their batches in order. `on_batch` is called (from any
+/// thread) with the number of paths each finished batch held.
 pub fn run_paths(
     setup: &Setup,
     candidate: Option<Candidate>,
     range: Range<u64>,
     on_batch: &(dyn Fn(u64) + Sync),
 ) -> Vec<BatchResult> {
-    let first_batch = range.start / BATCH_SIZE;
-    let last_batch = range.end.div_ceil(BATCH_SIZE);
     let layer = RoutingLayer::new(&setup.graph, setup.routing);
-    (first_batch..last_batch)
-        .into_par_iter()
-        .map_init(
-            || PathScratch::new(setup),
-            |scratch, batch| {
-                let start = (batch * BATCH_SIZE).max(range.start);
-                let end = ((batch + 1) * BATCH_SIZE).min(range.end);
-                let result = run_batch(setup, &layer, candidate, start..end, scratch);
-                on_batch(end - start);
-                result
-            },
-        )
-        .collect()
-}
-
-fn run_batch(
-    setup: &Setup,
-    layer: &RoutingLayer,
-    candidate: Option<Candidate>,
-    range: Range<u64>,
-    scratch: &mut PathScratch,
-) -> BatchResult {
     let g = &setup.graph;
-    let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
-    let paths = range
-        .clone()
-        .map(|i| simulate_path_with(setup, layer, i, candidate, scratch, &mut totals))
-        .collect();
-    BatchResult {
-        first_path: range.start,
-        paths,
-        totals,
-    }
+    run_batched(
+        range,
+        on_batch,
+        || PathScratch::new(setup),
+        |scratch, paths| {
+            let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
+            let first_path = paths.start;
+            let paths = paths
+                .map(|i| simulate_path_with(setup, &layer, i, candidate, scratch, &mut totals))
+                .collect();
+            BatchResult {
+                first_path,
+                paths,
+                totals,
+            }
+        },
+    )
 }
 
 /// Runs `f` on a rayon pool of `threads` threads (0 = one per core).

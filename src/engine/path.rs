@@ -1,38 +1,34 @@
-//! One Monte Carlo path: seeds its own RNG from `(seed, path index)`, steps the routing
-//! layer through every epoch, and reduces the epochs to a `PathOutcome` plus its share
-//! of the batch totals. It allocates nothing per epoch (scratch buffers are reused).
+//! One Monte Carlo path of a single run: steps it through every epoch with
+//! [`PathRun`](super::epoch::PathRun) and reduces the epochs' routing flows to a
+//! `PathOutcome` plus its share of the batch totals. It allocates nothing per epoch
+//! (scratch buffers are reused).
 
-use rand::SeedableRng;
-use rand_chacha::ChaCha8Rng;
-
-use rand::RngExt;
-use rand_distr::StandardNormal;
-
-use super::outcome::{BatchTotals, CapitalOutcome, PathOutcome, RoutingOutcome};
+use super::epoch::{EpochScratch, PathRun};
+use super::outcome::{BatchTotals, PathOutcome, RoutingOutcome};
 use super::setup::Setup;
-use crate::model::flow::Trade;
-use crate::model::overlay::{
-    Candidate, CapitalTally, Overlay, OverlayDraws, OverlayState, RoutingPnl,
-};
-use crate::model::routing::Conditions;
-use crate::model::routing::{EpochFlows, RouterScratch, RoutingLayer, RoutingState};
-use crate::model::shocks::EpochShocks;
+use crate::model::overlay::Candidate;
+use crate::model::routing::{EpochFlows, RoutingLayer};
 use crate::stats::quantile_sorted;
-
-/// The RNG of path `index`: ChaCha8 seeded from `seed`, on stream `index`. Depends on
-/// nothing else, so any subset of paths can run anywhere and give the same numbers.
-pub fn path_rng(seed: u64, index: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(index);
-    rng
-}
 
 /// Reusable buffers for running paths on one thread.
 #[derive(Debug, Clone)]
 pub struct PathScratch {
-    flows: EpochFlows,
-    router: RouterScratch,
-    trades: Vec<Trade>,
+    epoch: EpochScratch,
+    tally: RoutingTally,
+}
+
+impl PathScratch {
+    pub fn new(setup: &Setup) -> Self {
+        Self {
+            epoch: EpochScratch::new(&setup.graph),
+            tally: RoutingTally::new(setup),
+        }
+    }
+}
+
+/// A path's routing figures so far, per epoch, route, pool, link and chain.
+#[derive(Debug, Clone)]
+struct RoutingTally {
     capture: Vec<f64>,
     churn: Vec<f64>,
     route_volume: Vec<f64>,
@@ -45,17 +41,12 @@ pub struct PathScratch {
     pool_fees: Vec<f64>,
     chain_inject: Vec<f64>,
     chain_withdraw: Vec<f64>,
-    /// Per link: the graph indices of its chains `a` and `b`.
-    link_chains: Vec<(usize, usize)>,
 }
 
-impl PathScratch {
-    pub fn new(setup: &Setup) -> Self {
+impl RoutingTally {
+    fn new(setup: &Setup) -> Self {
         let g = &setup.graph;
         Self {
-            flows: EpochFlows::new(g),
-            router: RouterScratch::default(),
-            trades: Vec::new(),
             capture: Vec::with_capacity(setup.scenario.monte_carlo.epochs as usize),
             churn: Vec::with_capacity(setup.scenario.monte_carlo.epochs as usize),
             route_volume: vec![0.0; g.routes.len()],
@@ -68,11 +59,6 @@ impl PathScratch {
             pool_fees: vec![0.0; g.pools.len()],
             chain_inject: vec![0.0; g.chains.len()],
             chain_withdraw: vec![0.0; g.chains.len()],
-            link_chains: g
-                .links
-                .iter()
-                .map(|l| (chain_index(setup, l.a), chain_index(setup, l.b)))
-                .collect(),
         }
     }
 
@@ -118,123 +104,29 @@ pub fn simulate_path_with(
     scratch: &mut PathScratch,
     totals: &mut BatchTotals,
 ) -> PathOutcome {
-    let mc = setup.scenario.monte_carlo;
-    let mut rng = path_rng(mc.seed, index);
-    let mut state = RoutingState::new(&setup.graph);
-    let mut cond = setup.schedule.conditions[0].clone();
-    let mut cond_id = 0;
     let mut out = RoutingOutcome::default();
-    scratch.reset();
+    let tally = &mut scratch.tally;
+    tally.reset();
     let depth_total = setup.depth_total();
-    let overlay = match (&setup.scenario.capital, candidate) {
-        (Some(spec), Some(c)) => Some(Overlay::new(
-            spec,
-            &setup.policy,
-            c,
-            mc.dt(),
-            2.0 * depth_total,
-        )),
-        _ => None,
-    };
-    let mut overlay_state = overlay.as_ref().map(Overlay::init);
-    let mut tally = CapitalTally::new();
-    for shocks in &setup.schedule.epochs {
-        update_conditions(setup, shocks, &mut cond, &mut cond_id);
-        draw_trades(setup, shocks, &mut rng, &mut scratch.trades);
-        if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
-            cond.pool_fee.fill(ov.policy_step(st, shocks, &mut tally));
-        }
-        layer.step(
-            &mut state,
-            &cond,
-            &scratch.trades,
-            &mut scratch.flows,
-            &mut scratch.router,
-        );
-        if let (Some(ov), Some(st)) = (&overlay, &mut overlay_state) {
-            let draws = draw_overlay(&mut rng);
-            ov.settle(st, shocks, &routing_pnl(&scratch.flows), &draws, &mut tally);
-        }
-        record_epoch(setup, depth_total, &mut out, scratch);
-    }
-    finish_path(setup, &mut out, scratch, totals);
-    let capital = overlay_state.map(|st| capital_outcome(&st, &tally));
+    let postures: Vec<Candidate> = candidate.into_iter().collect();
+    let mut run = PathRun::new(setup, index, &postures);
+    run.run(layer, &mut scratch.epoch, |flows| {
+        record_epoch(setup, depth_total, &mut out, tally, flows)
+    });
+    finish_path(setup, &mut out, tally, totals);
     PathOutcome {
         routing: out,
-        capital,
+        capital: run.outcomes().pop(),
     }
 }
 
-/// Applies the epoch's bridge conditions when they changed.
-pub fn update_conditions(
+fn record_epoch(
     setup: &Setup,
-    shocks: &EpochShocks,
-    cond: &mut Conditions,
-    cond_id: &mut usize,
+    depth_total: f64,
+    out: &mut RoutingOutcome,
+    s: &mut RoutingTally,
+    f: &EpochFlows,
 ) {
-    if shocks.conditions != *cond_id {
-        *cond_id = shocks.conditions;
-        let next = &setup.schedule.conditions[*cond_id];
-        cond.link_down.clone_from(&next.link_down);
-        cond.link_cost.clone_from(&next.link_cost);
-        cond.link_latency.clone_from(&next.link_latency);
-    }
-}
-
-/// Draws the epoch's trades (always first in the epoch's stream).
-pub fn draw_trades(
-    setup: &Setup,
-    shocks: &EpochShocks,
-    rng: &mut ChaCha8Rng,
-    trades: &mut Vec<Trade>,
-) {
-    trades.clear();
-    for _ in 0..setup.flow.trade_count(shocks.volume_multiplier) {
-        trades.push(setup.flow.draw(rng));
-    }
-}
-
-/// Draws the overlay's four numbers (always after the trades).
-pub fn draw_overlay(rng: &mut ChaCha8Rng) -> OverlayDraws {
-    OverlayDraws {
-        z_asset: rng.sample(StandardNormal),
-        z_sigma: rng.sample(StandardNormal),
-        z_peg: rng.sample(StandardNormal),
-        u_redeem: rng.random(),
-    }
-}
-
-/// What the overlay needs from an epoch of routing.
-pub fn routing_pnl(f: &EpochFlows) -> RoutingPnl {
-    RoutingPnl {
-        fees: f.fees(),
-        value_change: f.value_change,
-        intervention_cost: f.intervention_cost(),
-        net_stable_sold: f.net_stable_sold,
-    }
-}
-
-/// The per-path capital outcome at the end of the horizon.
-pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcome {
-    let t_end = st.buckets.total();
-    CapitalOutcome {
-        roi: t_end / st.t0 - 1.0,
-        pnl: t_end - st.t0,
-        max_drawdown: tally.max_drawdown,
-        liquidated: tally.liquidated,
-        peg_deviation_epochs: tally.peg_deviation_epochs,
-        floor_violations: tally.floor_violations,
-        floor_unrepaired: tally.floor_unrepaired,
-        throttle_events: tally.throttle_events,
-        spread_events: tally.spread_events,
-        breaker_epochs: tally.breaker_epochs,
-        attribution: tally.attribution,
-        min_peg: tally.min_peg,
-    }
-}
-
-fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &mut PathScratch) {
-    let f = &s.flows;
     if f.volume > 0.0 {
         s.capture.push(f.captured / f.volume);
     }
@@ -268,7 +160,7 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
     add_into(&mut s.chain_inject, &f.inject_cost);
     add_into(&mut s.chain_withdraw, &f.withdraw_cost);
     s.chain_outflow.fill(0.0);
-    for (l, &(a, b)) in s.link_chains.iter().enumerate() {
+    for (l, &(a, b)) in setup.link_chains.iter().enumerate() {
         let [ab, ba] = f.link_flow[l];
         s.link_peak[l] = s.link_peak[l].max(ab.max(ba));
         s.chain_outflow[a] += ab;
@@ -279,19 +171,10 @@ fn record_epoch(setup: &Setup, depth_total: f64, out: &mut RoutingOutcome, s: &m
     }
 }
 
-fn chain_index(setup: &Setup, chain: u64) -> usize {
-    setup
-        .graph
-        .chains
-        .iter()
-        .position(|c| *c == chain)
-        .unwrap_or(0)
-}
-
 fn finish_path(
     setup: &Setup,
     out: &mut RoutingOutcome,
-    s: &mut PathScratch,
+    s: &mut RoutingTally,
     totals: &mut BatchTotals,
 ) {
     let epochs = setup.scenario.monte_carlo.epochs as f64;
