@@ -1,6 +1,7 @@
 //! pmmsim: Monte Carlo risk simulator for cross-chain stablecoin PMM liquidity pools
 //! and the treasury capital behind them.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -3,7 +3,8 @@
 //! exit statuses on shipped, tightened and broken configs.
 
 use assert_cmd::Command;
-use pmmsim::commands::run::sweep;
+use pmmsim::app::Silent;
+use pmmsim::app::sweep::sweep;
 use pmmsim::config::raw::{RawOptimizer, RawScenario};
 use pmmsim::config::{ConfigSource, Scenario};
 use pmmsim::engine::Setup;
@@ -26,7 +27,7 @@ fn sweep_setup(epochs: u32) -> Setup {
 #[test]
 fn sweep_ranks_by_score_and_deploys_only_under_the_cap() {
     let setup = sweep_setup(365);
-    let result = sweep(&setup, 0, true, Some(64)).expect("sweep");
+    let result = sweep(&setup, 0, Some(64), &Silent).expect("sweep").result;
     let cap = setup.policy.leverage.deployable_cap;
     assert!(!result.candidates.is_empty());
     for (i, c) in result.candidates.iter().enumerate() {
@@ -82,7 +83,7 @@ fn leverage_above_the_hard_limit_is_rejected_before_simulation() {
 #[test]
 fn sweep_liquidation_probability_never_falls_as_leverage_rises() {
     let setup = sweep_setup(365);
-    let result = sweep(&setup, 0, true, Some(64)).expect("sweep");
+    let result = sweep(&setup, 0, Some(64), &Silent).expect("sweep").result;
     let mut keys: Vec<(u64, u64)> = result
         .candidates
         .iter()

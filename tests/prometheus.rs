@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
 use assert_cmd::Command;
-use pmmsim::commands::alert_rules::{promtool, rule_groups, rules_yaml};
+use pmmsim::app::alerts::rule_groups;
 use pmmsim::config::{ConfigSource, POLICY_FILE, Policy};
+use pmmsim::report::alert_rules::rules_yaml;
+use pmmsim::report::alert_tests as promtool;
 
 const RULES: &str = "tests/promtool/pmmsim-rules.yml";
 const RULE_TESTS: &str = "tests/promtool/pmmsim-rules.test.yml";

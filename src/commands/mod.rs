@@ -1,16 +1,20 @@
-//! The subcommands: each loads its inputs, calls the library, renders, and returns the
-//! exit status. `main` only maps errors to statuses.
+//! The subcommands: each turns its arguments into a request, calls the orchestration
+//! layer (`app`), renders the result and returns the exit status. `main` only maps errors
+//! to statuses.
 
 pub mod alert_rules;
 pub mod diff;
 pub mod list;
 pub mod merge;
+mod progress;
 pub mod run;
 pub mod schema;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::Result;
+
+use progress::TerminalProgress;
 
 /// Exit status of a command that did not fail with an error: 0, or 1 for findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

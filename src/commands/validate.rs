@@ -1,273 +1,34 @@
-//! `pmmsim validate`: the CI gate. Checks every config file, the bridge-buffer rule
-//! against the deployed base simulation, and the policy gates of the gate scenarios;
-//! lists the evidence gates no simulation can clear. Exit 0 all pass, 1 a gate or rule
-//! failed, 2 a config cannot be read or is invalid.
+//! `pmmsim validate`: the CI gate. Exit 0 all pass, 1 a gate or rule failed, 2 a config
+//! cannot be read or is invalid.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
-use crate::cli::{DataFormat, Format, RunArgs, ValidateArgs};
-use crate::config::{ConfigSource, Deployment, Policy};
+use crate::app::validate::{ValidateRequest, validate as run_validation};
+use crate::cli::{DataFormat, ValidateArgs};
 use crate::error::{Error, Result};
 use crate::report::output::emit;
 use crate::report::validate as render;
-use crate::scorecard::Scorecard;
-use crate::scorecard::gates::{Gate, Severity};
 
-use super::Outcome;
-use super::run::{prepare, simulate};
-
-/// The scenarios whose gates `validate` checks, and the one that feeds the bridge rule.
-pub const GATE_SCENARIOS: [&str; 4] = [
-    "chain138_deployed_capital_efficiency",
-    "crash_40pct_external_asset",
-    "high_vol_sigma_spike",
-    "bank_run_redemption_spike",
-];
-
-/// The validation report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ValidationReport {
-    pub schema_version: u32,
-    /// Every config file checked.
-    pub configs: Vec<ConfigCheck>,
-    /// `bridgeReserve >= peakBridgeOutflow * latency` per chain.
-    pub bridge_rule: Vec<BridgeCheck>,
-    /// Gates of each gate scenario.
-    pub scenarios: Vec<ScenarioCheck>,
-    /// Gates no simulation can clear.
-    pub evidence_gates: Vec<EvidenceGate>,
-    /// Paths per gate scenario.
-    pub paths: u64,
-    /// Every rule and critical gate passed.
-    pub pass: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ConfigCheck {
-    pub file: String,
-    pub ok: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct BridgeCheck {
-    pub chain_id: u64,
-    pub chain: String,
-    /// Committed bridge reserve on the chain, USD.
-    pub bridge_reserve_usd: f64,
-    /// p95 over paths of the peak epoch bridge outflow (deployed base scenario), USD per epoch.
-    pub peak_bridge_outflow_usd: f64,
-    /// Bridge latency, epochs.
-    pub latency_epochs: f64,
-    /// `peak_bridge_outflow_usd * latency_epochs`, USD.
-    pub required_usd: f64,
-    pub pass: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ScenarioCheck {
-    pub scenario: String,
-    pub inputs_hash: String,
-    pub gates: Vec<Gate>,
-    /// Every critical gate passed (warnings are shown, not failed).
-    pub pass: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct EvidenceGate {
-    pub name: String,
-    /// `external` (needs signed evidence) or `complete`.
-    pub status: String,
-    pub evidence: Option<String>,
-}
-
-/// Parses and checks every config file; the first invalid one is an error (exit 2).
-fn check_configs(
-    source: &ConfigSource,
-    args: &ValidateArgs,
-) -> Result<(Policy, Deployment, Vec<ConfigCheck>)> {
-    let mut checks = Vec::new();
-    let policy = source.policy(args.policy.as_deref())?;
-    checks.push(ConfigCheck {
-        file: args
-            .policy
-            .as_ref()
-            .map_or(crate::config::POLICY_FILE.to_string(), |p| {
-                p.display().to_string()
-            }),
-        ok: true,
-    });
-    let deployment = source.deployment()?;
-    checks.push(ConfigCheck {
-        file: crate::config::DEPLOYMENT_FILE.into(),
-        ok: true,
-    });
-    source.commitments(&deployment)?;
-    checks.push(ConfigCheck {
-        file: crate::config::COMMITMENTS_FILE.into(),
-        ok: true,
-    });
-    for name in source.scenario_names() {
-        source.scenario(&name, &deployment, &policy)?;
-        checks.push(ConfigCheck {
-            file: format!("scenarios/{name}.json"),
-            ok: true,
-        });
-    }
-    Ok((policy, deployment, checks))
-}
-
-fn run_args(args: &ValidateArgs, scenario: &str) -> RunArgs {
-    RunArgs {
-        scenario: scenario.to_string(),
-        paths: Some(args.paths),
-        epochs: None,
-        seed: None,
-        volume_scale: None,
-        shard: None,
-        threads: args.threads,
-        policy: args.policy.clone(),
-        config_dir: args.config_dir.clone(),
-        optimizer: false,
-        format: Format::Json,
-        output: None,
-        quiet: args.quiet,
-        timings: false,
-    }
-}
-
-fn bridge_rule(
-    source: &ConfigSource,
-    deployment: &Deployment,
-    base: &Scorecard,
-) -> Result<Vec<BridgeCheck>> {
-    let commitments = source.commitments(deployment)?;
-    let mut out = Vec::new();
-    for flow in &base.routing.peak_bridge_outflow {
-        let mine: Vec<_> = commitments
-            .commitments
-            .iter()
-            .filter(|c| c.chain_id == flow.chain_id)
-            .collect();
-        let reserve: f64 = mine.iter().map(|c| c.bridge_reserve_usd).sum();
-        let latency = mine
-            .iter()
-            .map(|c| c.bridge_latency_epochs)
-            .fold(0.0, f64::max);
-        let required = flow.p95_usd_per_epoch * latency;
-        out.push(BridgeCheck {
-            chain_id: flow.chain_id,
-            chain: flow.chain.clone(),
-            bridge_reserve_usd: reserve,
-            peak_bridge_outflow_usd: flow.p95_usd_per_epoch,
-            latency_epochs: latency,
-            required_usd: required,
-            pass: !mine.is_empty() && reserve >= required,
-        });
-    }
-    Ok(out)
-}
-
-/// How many standard errors of the ratio the linearity rule allows above 2.
-const LINEARITY_Z: f64 = 2.0;
-
-/// Intervention cost roughly linear in volume: doubling the trades per epoch should not
-/// more than double it (beyond Monte Carlo noise). A warning, not a failure.
-fn linearity_gate(base: &Scorecard, doubled: &Scorecard) -> Gate {
-    let (c1, s1) = (
-        base.routing.intervention_cost_total,
-        base.routing.intervention_cost_total_se,
-    );
-    let (c2, s2) = (
-        doubled.routing.intervention_cost_total,
-        doubled.routing.intervention_cost_total_se,
-    );
-    let (ratio, se) = if c1 > 0.0 && c2 > 0.0 {
-        let r = c2 / c1;
-        (r, r * ((s1 / c1).powi(2) + (s2 / c2).powi(2)).sqrt())
-    } else {
-        (if c2 > 0.0 { f64::INFINITY } else { 0.0 }, 0.0)
-    };
-    Gate::new(
-        "intervention_linearity",
-        "intervention_cost_total at 2x volume / at 1x",
-        crate::scorecard::gates::Comparison::AtMost,
-        2.0 + LINEARITY_Z * se,
-        None,
-        if ratio.is_finite() { ratio } else { f64::MAX },
-        Severity::Warning,
-    )
-}
+use super::{Outcome, TerminalProgress};
 
 /// `pmmsim validate`.
 pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
-    if args.paths == 0 {
-        return Err(Error::Usage("--paths must be at least 1".into()));
-    }
-    let source = ConfigSource::new(args.config_dir.clone());
-    let (policy, deployment, configs) = check_configs(&source, args)?;
-    let mut scenarios = Vec::new();
-    let mut base = None;
-    for name in GATE_SCENARIOS {
-        let prepared = prepare(&run_args(args, name))?;
-        if !args.quiet {
-            eprintln!("pmmsim: validate: {name} ({} paths)", args.paths);
-        }
-        let card = simulate(&prepared, args.threads, args.quiet)?;
-        let pass = card
-            .gates
-            .iter()
-            .all(|g| g.pass || g.severity == Severity::Warning);
-        scenarios.push(ScenarioCheck {
-            scenario: name.into(),
-            inputs_hash: card.inputs.inputs_hash.clone(),
-            gates: card.gates.clone(),
-            pass,
-        });
-        if base.is_none() {
-            base = Some(card);
-        }
-    }
-    let bridge = match &base {
-        Some(card) => bridge_rule(&source, &deployment, card)?,
-        None => Vec::new(),
-    };
-    if let (Some(card), Some(first)) = (&base, scenarios.first_mut()) {
-        let mut doubled = run_args(args, GATE_SCENARIOS[0]);
-        doubled.volume_scale = Some(2.0);
-        let twice = simulate(&prepare(&doubled)?, args.threads, args.quiet)?;
-        first.gates.push(linearity_gate(card, &twice));
-    }
-    let evidence_gates = policy
-        .evidence_gates
-        .iter()
-        .map(|g| EvidenceGate {
-            name: g.name.clone(),
-            status: g.status.clone(),
-            evidence: g.evidence.clone(),
-        })
-        .collect();
-    let pass = scenarios.iter().all(|s| s.pass) && bridge.iter().all(|b| b.pass);
-    let report = ValidationReport {
-        schema_version: crate::scorecard::SCHEMA_VERSION,
-        configs,
-        bridge_rule: bridge,
-        scenarios,
-        evidence_gates,
+    let request = ValidateRequest {
+        config_dir: args.config_dir.clone(),
+        policy: args.policy.clone(),
         paths: args.paths,
-        pass,
+        threads: args.threads,
     };
+    let report = run_validation(&request, &TerminalProgress::new(args.quiet))?;
     let text = match args.format {
         DataFormat::Json => {
-            let mut t =
-                serde_json::to_string_pretty(&report).map_err(|e| Error::Usage(e.to_string()))?;
+            let mut t = serde_json::to_string_pretty(&report)
+                .map_err(|e| Error::Internal(format!("cannot serialise the report: {e}")))?;
             t.push('\n');
             t
         }
         DataFormat::Table => render::render(&report),
     };
     emit(&text, None)?;
-    Ok(if pass {
+    Ok(if report.pass {
         Outcome::Success
     } else {
         Outcome::Findings

@@ -1,6 +1,8 @@
 //! Renderers: turn a `Scorecard` into text, one file per format. They never run the
 //! engine and never compute a statistic that is not in the scorecard.
 
+pub mod alert_rules;
+pub mod alert_tests;
 pub mod json;
 pub mod markdown;
 pub mod output;

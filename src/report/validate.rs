@@ -1,6 +1,6 @@
 //! The `validate` report as tables.
 
-use crate::commands::validate::ValidationReport;
+use crate::app::validate::ValidationReport;
 
 use super::table::{new_table, num};
 

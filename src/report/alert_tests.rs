@@ -7,7 +7,8 @@
 
 use std::fmt::Write as _;
 
-use super::{AlertRule, Arm, Check, Op, annotations, quoted, rule_groups};
+use super::alert_rules::{annotations, quoted};
+use crate::app::alerts::{AlertRule, Arm, Check, Op, rule_groups};
 use crate::config::Policy;
 use crate::diff::NOISE_Z;
 use crate::report::prometheus::names;

@@ -1,0 +1,184 @@
+//! A single run: load and check its inputs with the command-line overrides, simulate every
+//! path (or one shard of them) and build the scorecard (or the shard's partial result).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Progress, unix_now, with_threads};
+use crate::config::parse::parse_json;
+use crate::config::raw::RawScenario;
+use crate::config::{ConfigSource, Scenario};
+use crate::engine::{self, BatchResult, Setup, Shard};
+use crate::error::{Error, Result};
+use crate::scorecard::assemble::assemble;
+use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
+use crate::shard::{PARTIAL_KIND, PartialRun, ResolvedInputs};
+
+/// Values given on the command line that replace the scenario's own.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Overrides {
+    pub paths: Option<u64>,
+    pub epochs: Option<u32>,
+    pub seed: Option<u64>,
+    /// Multiplies the scenario's trades per epoch.
+    pub volume_scale: Option<f64>,
+}
+
+/// What to run: a scenario (name or file), where configs come from, and overrides.
+#[derive(Debug, Clone, Default)]
+pub struct RunRequest {
+    pub scenario: String,
+    pub config_dir: Option<PathBuf>,
+    pub policy: Option<PathBuf>,
+    pub overrides: Overrides,
+}
+
+/// A run whose inputs are loaded and checked.
+pub struct PreparedRun {
+    pub setup: Setup,
+    pub inputs_hash: String,
+    /// The resolved inputs the hash covers (embedded in sharded partial results).
+    pub inputs: ResolvedInputs,
+}
+
+/// Loads the policy, deployment and scenario of `request` and applies its overrides.
+pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
+    let source = ConfigSource::new(request.config_dir.clone());
+    let policy = source.policy(request.policy.as_deref())?;
+    let deployment = source.deployment()?;
+    let file = source.scenario_text(&request.scenario)?;
+    let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
+    let o = request.overrides;
+    if let Some(paths) = o.paths {
+        raw.monte_carlo.paths = paths;
+    }
+    if let Some(epochs) = o.epochs {
+        raw.monte_carlo.epochs = epochs;
+    }
+    if let Some(seed) = o.seed {
+        raw.monte_carlo.seed = seed;
+    }
+    if let Some(scale) = o.volume_scale {
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(Error::Usage(format!(
+                "--volume-scale must be a number >= 0, got {scale}"
+            )));
+        }
+        let scaled = (f64::from(raw.order_flow.trades_per_epoch) * scale).round();
+        raw.order_flow.trades_per_epoch = scaled.min(f64::from(u32::MAX)) as u32;
+    }
+    let inputs = ResolvedInputs {
+        scenario: to_value(&raw)?,
+        policy: to_value(&*policy)?,
+        deployment: to_value(&*deployment)?,
+    };
+    let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+    Ok(PreparedRun {
+        setup: Setup::new(scenario, policy)?,
+        inputs_hash: inputs.hash(),
+        inputs,
+    })
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| Error::Internal(format!("cannot serialise the inputs: {e}")))
+}
+
+/// The batches of one (possibly sharded) run, and how it went.
+pub struct Batches {
+    pub batches: Vec<BatchResult>,
+    pub threads: usize,
+    pub started_unix: u64,
+    pub duration_secs: f64,
+}
+
+/// Runs the paths of `shard` at the scenario's own posture.
+pub fn run_batches(
+    prepared: &PreparedRun,
+    threads: usize,
+    shard: Shard,
+    progress: &dyn Progress,
+) -> Result<Batches> {
+    let setup = &prepared.setup;
+    let started = Instant::now();
+    let started_unix = unix_now();
+    let range = shard.path_range(setup.scenario.monte_carlo.paths);
+    progress.start(range.end - range.start);
+    let (batches, used) = with_threads(threads, || {
+        let candidate = setup.default_candidate();
+        let advance = |n| progress.advance(n);
+        (
+            engine::run_paths(setup, candidate, range, &advance),
+            rayon::current_num_threads(),
+        )
+    })?;
+    progress.finish();
+    Ok(Batches {
+        batches,
+        threads: used,
+        started_unix,
+        duration_secs: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Provenance of a run: the only volatile part of a scorecard.
+pub fn run_info(started_unix: u64, duration_secs: f64, threads: usize) -> RunInfo {
+    RunInfo {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_unix,
+        duration_secs,
+        threads: threads as u64,
+        host: hostname(),
+    }
+}
+
+/// Simulates every path of a prepared run and builds its scorecard.
+pub fn simulate(
+    prepared: &PreparedRun,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<Scorecard> {
+    let b = run_batches(prepared, threads, Shard::ALL, progress)?;
+    let info = run_info(b.started_unix, b.duration_secs, b.threads);
+    Ok(assemble(
+        &prepared.setup,
+        &prepared.inputs_hash,
+        &b.batches,
+        info,
+    ))
+}
+
+/// Simulates one shard of a prepared run and returns its partial result for `merge`.
+pub fn run_shard(
+    prepared: &PreparedRun,
+    shard: Shard,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<PartialRun> {
+    let mc = prepared.setup.scenario.monte_carlo;
+    let b = run_batches(prepared, threads, shard, progress)?;
+    let range = shard.path_range(mc.paths);
+    Ok(PartialRun {
+        schema_version: SCHEMA_VERSION,
+        kind: PARTIAL_KIND.to_string(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: prepared.setup.scenario.name.clone(),
+        inputs_hash: prepared.inputs_hash.clone(),
+        inputs: prepared.inputs.clone(),
+        total_paths: mc.paths,
+        shard_index: shard.index,
+        shard_count: shard.count,
+        path_start: range.start,
+        path_end: range.end,
+        duration_secs: b.duration_secs,
+        batches: b.batches,
+    })
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|s| s.trim().to_string())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "unknown".into())
+}

@@ -1,0 +1,77 @@
+//! The alerting rules of `app::alerts` as a Prometheus rules file (YAML).
+
+use crate::app::alerts::{AlertRule, rule_groups};
+use crate::config::Policy;
+
+/// A YAML double-quoted scalar.
+pub fn quoted(s: &str) -> String {
+    let mut out = String::from('"');
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str(r"\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str(r"\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The rules file. `policy_name` is shown in its header comment.
+pub fn rules_yaml(p: &Policy, policy_name: &str) -> String {
+    let mut out = format!(
+        "# Prometheus alerting rules for pmmsim scorecards, written by `pmmsim alert-rules`.\n\
+         # Critical thresholds: the policy {policy_name}\n\
+         # Warnings: the risk dashboard's alert table (docs/diff-and-dashboard.md).\n\
+         # Regenerate rather than edit. The metrics come from\n\
+         # `pmmsim run SCENARIO --format prometheus` in node_exporter's textfile directory.\n\
+         groups:\n"
+    );
+    for (group, rules) in rule_groups(p) {
+        out.push_str(&format!("  - name: {group}\n    rules:\n"));
+        for rule in rules {
+            out.push_str(&rule_yaml(&rule));
+        }
+    }
+    out
+}
+
+fn rule_yaml(r: &AlertRule) -> String {
+    let mut out = format!(
+        "      - alert: {}\n        expr: {}\n",
+        r.alert,
+        quoted(&r.expr())
+    );
+    if let Some(hold) = r.hold {
+        out.push_str(&format!("        for: {hold}\n"));
+    }
+    out.push_str(&format!(
+        "        labels:\n          severity: {}\n        annotations:\n",
+        r.severity
+    ));
+    for (k, v) in annotations(r) {
+        out.push_str(&format!("          {k}: {}\n", quoted(&v)));
+    }
+    out
+}
+
+/// The annotations in file order.
+pub fn annotations(r: &AlertRule) -> [(&'static str, String); 4] {
+    [
+        ("summary", r.summary.clone()),
+        ("description", r.description.clone()),
+        ("dashboard", r.dashboard.clone()),
+        ("runbook", r.runbook.clone()),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_strings_are_escaped() {
+        assert_eq!(quoted("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+    }
+}
