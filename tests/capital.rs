@@ -2,15 +2,15 @@
 //! PnL attribution identity, common-random-number monotonicity of liquidations in the
 //! crash scenario, and the sweep reproducing single-candidate runs bit for bit.
 
+mod common;
+
+use common::tol;
 use pmmsim::config::raw::RawScenario;
 use pmmsim::config::{ConfigSource, Policy, Scenario};
 use pmmsim::engine::path::{PathScratch, simulate_path};
 use pmmsim::engine::sweep::run_sweep;
 use pmmsim::engine::{BatchTotals, Setup, Shard};
 use pmmsim::model::overlay::Candidate;
-
-/// Relative tolerance of closed-form comparisons (pure floating-point rounding).
-const CLOSED_FORM_TOL: f64 = 1e-9;
 
 fn load(name: &str) -> (RawScenario, Policy, pmmsim::config::Deployment) {
     let source = ConfigSource::default();
@@ -61,7 +61,7 @@ fn no_noise_no_shocks_no_flow_compounds_in_closed_form() {
     let g = dt * (alpha * lev * y - alpha * (lev - 1.0) * b + (1.0 - alpha) * (1.0 - share) * ra);
     let expected = (1.0 + g).powi(100) - 1.0;
     assert!(
-        (out.roi - expected).abs() <= CLOSED_FORM_TOL * expected.abs(),
+        (out.roi - expected).abs() <= tol::CLOSED_FORM_REL * expected.abs(),
         "roi {} vs closed form {expected}",
         out.roi
     );
@@ -85,7 +85,7 @@ fn attribution_terms_add_up_to_the_pnl_of_every_path() {
             .expect("capital")
             .initial_capital;
         assert!(
-            (sum - out.pnl).abs() <= 1e-9 * t0,
+            (sum - out.pnl).abs() <= tol::PNL_ATTRIBUTION_REL * t0,
             "path {index}: terms {sum} vs pnl {}",
             out.pnl
         );

@@ -2,12 +2,14 @@
 //! from the types (regenerate with `UPDATE_SCHEMA=1 cargo test --release --test
 //! contract`), `pmmsim schema` prints the same bytes, the real JSON output of every
 //! shipped scenario validates against it (checked with the `jsonschema` crate), reads
-//! back into the typed `Scorecard`, and renders in every format.
+//! back into the typed `Scorecard`, and renders in every format (Markdown on the command
+//! line is a CLI case: `tests/cmd/run-markdown.toml`).
 
-use std::path::Path;
+mod common;
+
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
+use common::{repo_path, run_stdout};
 use pmmsim::cli::Format;
 use pmmsim::commands::schema::scorecard_schema;
 use pmmsim::config::ConfigSource;
@@ -15,10 +17,6 @@ use pmmsim::scorecard::Scorecard;
 use serde_json::Value;
 
 const SCHEMA: &str = "docs/scorecard.schema.json";
-
-fn pmmsim() -> Command {
-    Command::cargo_bin("pmmsim").expect("binary builds")
-}
 
 fn generated() -> String {
     scorecard_schema().expect("the schema serialises")
@@ -47,15 +45,20 @@ fn shipped_outputs() -> &'static [(String, String)] {
                 .iter()
                 .map(|name| {
                     s.spawn(move || {
-                        let out = pmmsim()
-                            .args(["run", name, "--paths", "8", "--epochs", "5"])
-                            .args(["--threads", "2", "--format", "json", "--quiet"])
-                            .assert()
-                            .success()
-                            .get_output()
-                            .stdout
-                            .clone();
-                        (name.clone(), String::from_utf8(out).expect("UTF-8"))
+                        let out = run_stdout([
+                            "run",
+                            name,
+                            "--paths",
+                            "8",
+                            "--epochs",
+                            "5",
+                            "--threads",
+                            "2",
+                            "--format",
+                            "json",
+                            "--quiet",
+                        ]);
+                        (name.clone(), out)
                     })
                 })
                 .collect();
@@ -69,7 +72,7 @@ fn shipped_outputs() -> &'static [(String, String)] {
 
 #[test]
 fn committed_schema_is_current() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SCHEMA);
+    let path = repo_path(SCHEMA);
     let text = generated();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &text).expect("write the schema");
@@ -85,15 +88,9 @@ fn committed_schema_is_current() {
 
 #[test]
 fn schema_command_prints_the_generated_schema() {
-    let out = pmmsim()
-        .arg("schema")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    assert_eq!(String::from_utf8_lossy(&out), generated());
-    let schema: Value = serde_json::from_slice(&out).expect("JSON");
+    let out = run_stdout(["schema"]);
+    assert_eq!(out, generated());
+    let schema: Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(
         schema["$schema"],
         "https://json-schema.org/draft/2020-12/schema"
@@ -181,35 +178,5 @@ fn every_shipped_scenario_renders_in_every_format() {
             prom.ends_with('\n') && prom.starts_with("# HELP pmmsim_"),
             "{name}"
         );
-    }
-}
-
-#[test]
-fn markdown_on_the_command_line() {
-    let out = pmmsim()
-        .args([
-            "run",
-            "chain138_deployed_capital_efficiency",
-            "--paths",
-            "8",
-        ])
-        .args([
-            "--epochs", "5", "--seed", "42", "--format", "markdown", "--quiet",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let md = String::from_utf8(out).expect("UTF-8");
-    for needle in [
-        "| seed | 42 |",
-        "| paths x epochs | 8 x 5",
-        "| gate | metric | threshold | value | result |",
-        "`roi_mean`",
-        "95% CI [",
-        "`liquidation_probability`",
-    ] {
-        assert!(md.contains(needle), "missing {needle}:\n{md}");
     }
 }

@@ -2,7 +2,9 @@
 //! `run_info` provenance block) whatever the thread count, and another seed gives
 //! different numbers.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{run_json, without_run_info};
 use serde_json::Value;
 
 /// More than one engine batch (64 paths), so that two threads really split the work.
@@ -11,32 +13,21 @@ const EPOCHS: &str = "30";
 
 /// Runs `pmmsim run <scenario>` and returns the JSON scorecard without `run_info`.
 fn scorecard(scenario: &str, seed: &str, threads: &str) -> Value {
-    let output = Command::cargo_bin("pmmsim")
-        .expect("binary builds")
-        .args(["run", scenario, "--paths", PATHS, "--epochs", EPOCHS])
-        .args([
-            "--seed",
-            seed,
-            "--threads",
-            threads,
-            "--format",
-            "json",
-            "--quiet",
-        ])
-        .output()
-        .expect("pmmsim runs");
-    assert!(
-        output.status.success(),
-        "pmmsim failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let mut card: Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
-    let object = card.as_object_mut().expect("a JSON object");
-    assert!(
-        object.remove("run_info").is_some(),
-        "the scorecard has a run_info block"
-    );
-    card
+    without_run_info(run_json([
+        "run",
+        scenario,
+        "--paths",
+        PATHS,
+        "--epochs",
+        EPOCHS,
+        "--seed",
+        seed,
+        "--threads",
+        threads,
+        "--format",
+        "json",
+        "--quiet",
+    ]))
 }
 
 #[test]

@@ -2,33 +2,28 @@
 //! edited across a gate is critical (exit 1 under `--fail-on critical`, 0 under
 //! `never`); a rise smaller than its noise is not a warning and the same rise with ten
 //! times tighter standard errors is; routing-only vs capital pairs show added and
-//! removed metrics; `run_info` is ignored; bad files exit 2 naming the file and place.
+//! removed metrics; `run_info` is ignored; bad files exit 2 naming the file and place
+//! (those that need no edited scorecard are CLI cases:
+//! `tests/cmd/diff-refuses-malformed-or-foreign-files.md`).
+
+mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
+use common::{pmmsim, run_json, tol, write_json};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
 const CAPITAL: &str = "chain138_deployed_capital_efficiency";
 const ROUTING: &str = "hub_only_11";
 
-fn pmmsim() -> Command {
-    Command::cargo_bin("pmmsim").expect("binary builds")
-}
-
 /// `pmmsim run` JSON output at a small size.
 fn run(scenario: &str, paths: &str, epochs: &str) -> Value {
-    let out = pmmsim()
-        .args(["run", scenario, "--paths", paths, "--epochs", epochs])
-        .args(["--seed", "7", "--format", "json", "--quiet"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("scorecard JSON")
+    run_json([
+        "run", scenario, "--paths", paths, "--epochs", epochs, "--seed", "7", "--format", "json",
+        "--quiet",
+    ])
 }
 
 fn capital_card() -> &'static Value {
@@ -48,13 +43,6 @@ fn all_gates_pass(card: &Value) -> Value {
         g["pass"] = json!(true);
     }
     c
-}
-
-fn write(dir: &Path, name: &str, value: &Value) -> PathBuf {
-    let path = dir.join(name);
-    let text = serde_json::to_string_pretty(value).expect("serialises");
-    std::fs::write(&path, text).expect("write temp file");
-    path
 }
 
 /// Runs `diff --format json` and returns the exit status and the report.
@@ -97,8 +85,8 @@ fn gate<'a>(report: &'a Value, name: &str) -> &'a Value {
 #[test]
 fn two_runs_with_the_same_inputs_and_seed_do_not_differ() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let a = write(dir.path(), "a.json", capital_card());
-    let b = write(dir.path(), "b.json", &run(CAPITAL, "16", "20"));
+    let a = write_json(dir.path(), "a.json", capital_card());
+    let b = write_json(dir.path(), "b.json", &run(CAPITAL, "16", "20"));
     let (code, report) = diff_json(&a, &b, &[]);
     assert_eq!(code, 0);
     assert_eq!(report["inputs"], "same inputs");
@@ -134,13 +122,13 @@ fn run_info_is_ignored_and_other_inputs_are_reported() {
     let mut moved = base.clone();
     moved["run_info"]["host"] = json!("another-host");
     moved["run_info"]["duration_secs"] = json!(123.0);
-    let a = write(dir.path(), "a.json", &base);
-    let b = write(dir.path(), "b.json", &moved);
+    let a = write_json(dir.path(), "a.json", &base);
+    let b = write_json(dir.path(), "b.json", &moved);
     let (code, report) = diff_json(&a, &b, &["--fail-on", "warning"]);
     assert_eq!((code, &report["summary"]["changed"]), (0, &json!(0)));
     assert_eq!(report["summary"]["worst"], "info");
     moved["inputs"]["inputs_hash"] = json!("0".repeat(64));
-    let c = write(dir.path(), "c.json", &moved);
+    let c = write_json(dir.path(), "c.json", &moved);
     let (_, report) = diff_json(&a, &c, &[]);
     assert_eq!(report["inputs"], "different inputs");
     assert_eq!(report["same_inputs"], false);
@@ -159,8 +147,8 @@ fn liquidation_pair(dir: &Path) -> (PathBuf, PathBuf) {
         }
     }
     (
-        write(dir, "base.json", &base),
-        write(dir, "liquidated.json", &new),
+        write_json(dir, "base.json", &base),
+        write_json(dir, "liquidated.json", &new),
     )
 }
 
@@ -227,8 +215,8 @@ fn capture_leaving_its_corridor_is_a_warning() {
             g["pass"] = json!(false);
         }
     }
-    let a = write(dir.path(), "a.json", &base);
-    let b = write(dir.path(), "b.json", &new);
+    let a = write_json(dir.path(), "a.json", &base);
+    let b = write_json(dir.path(), "b.json", &new);
     let (code, report) = diff_json(&a, &b, &[]);
     assert_eq!((code, &report["summary"]["worst"]), (0, &json!("warning")));
     assert_eq!(
@@ -253,8 +241,8 @@ fn throttle_pair(dir: &Path, se: f64) -> (PathBuf, PathBuf) {
     set(&mut base, 1.0);
     set(&mut new, 1.125);
     (
-        write(dir, &format!("base-{se}.json"), &base),
-        write(dir, &format!("new-{se}.json"), &new),
+        write_json(dir, &format!("base-{se}.json"), &base),
+        write_json(dir, &format!("new-{se}.json"), &new),
     )
 }
 
@@ -265,14 +253,17 @@ fn a_rise_within_its_noise_is_not_a_warning_but_ten_times_tighter_is() {
     let (code, report) = diff_json(&base, &new, &["--fail-on", "warning"]);
     let m = metric(&report, "capital.volatility_throttle_events_per_path");
     let z = m["z"].as_f64().expect("z");
-    assert!((z - 0.125 / (2.0f64 * 0.01).sqrt()).abs() < 1e-9, "{z}");
+    assert!(
+        (z - 0.125 / (2.0f64 * 0.01).sqrt()).abs() < tol::DIFF_Z_ABS,
+        "{z}"
+    );
     assert_eq!((code, &m["severity"]), (0, &json!("info")), "{m}");
     assert_eq!(report["summary"]["worst"], "info");
 
     let (base, new) = throttle_pair(dir.path(), 0.01);
     let (code, report) = diff_json(&base, &new, &["--fail-on", "warning"]);
     let m = metric(&report, "capital.volatility_throttle_events_per_path");
-    assert!(m["z"].as_f64().expect("z") > 8.0, "{m}");
+    assert!(m["z"].as_f64().expect("z") > tol::TIGHT_DIFF_MIN_Z, "{m}");
     assert_eq!((code, &m["severity"]), (1, &json!("warning")), "{m}");
     assert_eq!(
         metric(&report, "capital.volatility_throttle_events")["severity"],
@@ -297,8 +288,8 @@ fn a_fall_beyond_noise_is_not_a_warning() {
 #[test]
 fn routing_only_against_capital_shows_added_and_removed_metrics() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let routing = write(dir.path(), "routing.json", &all_gates_pass(routing_card()));
-    let capital = write(dir.path(), "capital.json", &all_gates_pass(capital_card()));
+    let routing = write_json(dir.path(), "routing.json", &all_gates_pass(routing_card()));
+    let capital = write_json(dir.path(), "capital.json", &all_gates_pass(capital_card()));
     let (code, report) = diff_json(&routing, &capital, &[]);
     assert_eq!(code, 0);
     assert_eq!(report["inputs"], "different inputs");
@@ -339,45 +330,27 @@ fn rejected(base: &Path, new: &Path, file: &Path, needles: &[&str]) {
 }
 
 #[test]
-fn malformed_or_foreign_json_exits_2_naming_the_file() {
+fn a_wrongly_typed_field_exits_2_naming_its_path() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let good = write(dir.path(), "good.json", capital_card());
-    let truncated = dir.path().join("truncated.json");
-    std::fs::write(&truncated, "{\n  \"schema_version\": 1,\n  \"scenario\": ").expect("write");
-    rejected(&good, &truncated, &truncated, &["line 3"]);
-    rejected(&truncated, &good, &truncated, &["line 3"]);
-
-    let foreign = write(dir.path(), "foreign.json", &json!({"paths": 3, "seed": 1}));
-    rejected(&good, &foreign, &foreign, &["schema_version"]);
-    let array = write(dir.path(), "array.json", &json!([1, 2]));
-    rejected(
-        &array,
-        &good,
-        &array,
-        &["not a pmmsim scorecard", "JSON object"],
-    );
-
+    let good = write_json(dir.path(), "good.json", capital_card());
     let mut typed = capital_card().clone();
     typed["capital"]["liquidation_count"] = json!("many");
-    let typed = write(dir.path(), "typed.json", &typed);
+    let typed = write_json(dir.path(), "typed.json", &typed);
     rejected(
         &good,
         &typed,
         &typed,
         &["capital.liquidation_count", "line"],
     );
-
-    let missing = dir.path().join("missing.json");
-    rejected(&good, &missing, &missing, &[]);
 }
 
 #[test]
 fn different_schema_versions_are_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let good = write(dir.path(), "good.json", capital_card());
+    let good = write_json(dir.path(), "good.json", capital_card());
     let mut future = capital_card().clone();
     future["schema_version"] = json!(2);
-    let future = write(dir.path(), "future.json", &future);
+    let future = write_json(dir.path(), "future.json", &future);
     rejected(&good, &future, &future, &["schema_version 2", "differs"]);
     rejected(&future, &future, &future, &["schema_version 2"]);
 }

@@ -9,7 +9,9 @@
 //! PMMSIM_BLESS=1 cargo test --release --test golden
 //! ```
 
-use assert_cmd::Command;
+mod common;
+
+use common::pmmsim;
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -30,8 +32,7 @@ fn golden_path(scenario: &str) -> PathBuf {
 
 /// The scorecard of `pmmsim run` as pretty JSON with a final newline, `run_info` removed.
 fn scorecard_without_run_info(scenario: &str, paths: u32, epochs: u32) -> String {
-    let output = Command::cargo_bin("pmmsim")
-        .expect("binary builds")
+    let output = pmmsim()
         .args([
             "run", scenario, "--seed", SEED, "--format", "json", "--quiet",
         ])

@@ -1,8 +1,7 @@
-//! Optimizer and `validate` tests: deployability under the cap, ranking by score,
-//! rejection above the hard limit, monotone liquidations in the sweep, and validate's
-//! exit statuses on shipped, tightened and broken configs.
+//! Optimizer tests: deployability under the cap, ranking by score, rejection above the
+//! hard limit, and monotone liquidations in the sweep. The exit statuses of `validate`
+//! on shipped, tightened and broken configs are CLI cases (`tests/cmd/validate-*`).
 
-use assert_cmd::Command;
 use pmmsim::app::Silent;
 use pmmsim::app::sweep::sweep;
 use pmmsim::config::raw::{RawOptimizer, RawScenario};
@@ -107,64 +106,4 @@ fn sweep_liquidation_probability_never_falls_as_leverage_rises() {
             );
         }
     }
-}
-
-fn pmmsim() -> Command {
-    Command::cargo_bin("pmmsim").expect("binary")
-}
-
-#[test]
-fn validate_passes_on_the_shipped_configs() {
-    pmmsim()
-        .args(["validate", "--paths", "256", "--quiet"])
-        .assert()
-        .code(0);
-}
-
-#[test]
-fn validate_fails_with_a_tight_drawdown_gate_naming_the_bank_run() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let shipped = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/config/capital-efficiency-policy.json"
-    ))
-    .expect("policy");
-    let mut policy: serde_json::Value = serde_json::from_str(&shipped).expect("json");
-    policy["gates"]["maxDrawdownP95"] = serde_json::json!(0.05);
-    let path = dir.path().join("tight-policy.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&policy).expect("json")).expect("write");
-    let out = pmmsim()
-        .args(["validate", "--paths", "64", "--quiet", "--policy"])
-        .arg(&path)
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        stdout.contains("bank_run_redemption_spike: max_drawdown"),
-        "{stdout}"
-    );
-}
-
-#[test]
-fn validate_exits_2_naming_a_broken_config_file() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir_all(dir.path().join("scenarios")).expect("mkdir");
-    std::fs::write(
-        dir.path().join("deployment-status.json"),
-        "{\"hubChainId\": 138, \"chains\": [}",
-    )
-    .expect("write");
-    let out = pmmsim()
-        .args(["validate", "--quiet", "--config-dir"])
-        .arg(dir.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("deployment-status.json") && stderr.contains("line 1"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "{stderr}");
 }

@@ -3,12 +3,15 @@
 //! `tests/promtool/` files (regenerate with `UPDATE_RULES=1 cargo test --release --test
 //! prometheus`), takes its thresholds from the policy, and reads only metrics the
 //! exposition has; promtool itself checks all three when it is installed (CI installs it).
+//! That a policy file's thresholds reach the rules, and that a bad policy is exit 2, are
+//! CLI cases (`tests/cmd/alert-rules-*`).
+
+mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use common::{repo_path, run_stdout};
 use pmmsim::app::alerts::rule_groups;
 use pmmsim::config::{ConfigSource, POLICY_FILE, Policy};
 use pmmsim::report::alert_rules::rules_yaml;
@@ -16,14 +19,6 @@ use pmmsim::report::alert_tests as promtool;
 
 const RULES: &str = "tests/promtool/pmmsim-rules.yml";
 const RULE_TESTS: &str = "tests/promtool/pmmsim-rules.test.yml";
-
-fn pmmsim() -> Command {
-    Command::cargo_bin("pmmsim").expect("binary builds")
-}
-
-fn repo(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
-}
 
 fn shipped_policy() -> (Policy, String) {
     let source = ConfigSource::new(None);
@@ -34,20 +29,22 @@ fn shipped_policy() -> (Policy, String) {
 
 /// `pmmsim run NAME --format prometheus` at a tiny size.
 fn exposition(scenario: &str) -> String {
-    let out = pmmsim()
-        .args(["run", scenario, "--paths", "8", "--epochs", "5"])
-        .args(["--format", "prometheus", "--quiet"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    String::from_utf8(out).expect("UTF-8")
+    run_stdout([
+        "run",
+        scenario,
+        "--paths",
+        "8",
+        "--epochs",
+        "5",
+        "--format",
+        "prometheus",
+        "--quiet",
+    ])
 }
 
 /// Compares `text` with the committed file, or rewrites it under `UPDATE_RULES=1`.
 fn check_committed(rel: &str, text: &str) {
-    let path = repo(rel);
+    let path = repo_path(rel);
     if std::env::var_os("UPDATE_RULES").is_some() {
         std::fs::create_dir_all(path.parent().expect("has a parent")).expect("mkdir");
         std::fs::write(&path, text).expect("write committed file");
@@ -207,15 +204,8 @@ fn committed_rules_and_promtool_tests_are_current() {
         RULE_TESTS,
         &promtool::tests_yaml(&policy, "pmmsim-rules.yml"),
     );
-    let cli = pmmsim()
-        .arg("alert-rules")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
     assert_eq!(
-        String::from_utf8_lossy(&cli),
+        run_stdout(["alert-rules"]),
         rules,
         "the CLI writes the same rules"
     );
@@ -255,42 +245,6 @@ fn rules_have_the_expected_shape() {
     assert!(yaml.contains("leverage <= 1.5"));
 }
 
-#[test]
-fn thresholds_follow_the_policy_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let text = std::fs::read_to_string(repo("config/capital-efficiency-policy.json"))
-        .expect("shipped policy");
-    let mut policy: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    policy["gates"]["liquidationProbability"] = serde_json::json!(0.03);
-    policy["gates"]["maxDrawdownP95"] = serde_json::json!(0.2);
-    let path = dir.path().join("policy.json");
-    std::fs::write(&path, policy.to_string()).expect("write policy");
-    let out_file = dir.path().join("rules.yml");
-    pmmsim()
-        .args(["alert-rules", "--policy"])
-        .arg(&path)
-        .arg("-o")
-        .arg(&out_file)
-        .assert()
-        .success();
-    let yaml = std::fs::read_to_string(&out_file).expect("rules written");
-    assert!(yaml.contains("pmmsim_liquidation_probability_ratio > 0.03"));
-    assert!(yaml.contains("pmmsim_max_drawdown_p95_ratio > 0.2\""));
-}
-
-#[test]
-fn a_bad_policy_is_exit_2() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("policy.json");
-    std::fs::write(&path, "{\"gates\": ").expect("write");
-    pmmsim()
-        .args(["alert-rules", "--policy"])
-        .arg(&path)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("policy.json"));
-}
-
 fn promtool_available() -> bool {
     Process::new("promtool").arg("--version").output().is_ok()
 }
@@ -299,7 +253,7 @@ fn promtool(args: &[&str], stdin: Option<&str>) {
     use std::io::Write;
     let mut child = Process::new("promtool")
         .args(args)
-        .current_dir(repo("."))
+        .current_dir(repo_path("."))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -3,6 +3,9 @@
 //! arbitrage and inventory-bot steps. Small hand-made graphs keep the routes known; the
 //! deployment test goes through the real config checks.
 
+mod common;
+
+use common::tol;
 use pmmsim::config::parse::parse_json;
 use pmmsim::config::raw::{RawDeployment, RawScenario};
 use pmmsim::config::scenario::{
@@ -17,21 +20,6 @@ use pmmsim::model::routing::{
 };
 
 const HUB: u64 = 138;
-
-/// Water-filling sends every chunk to the route that currently pays the most for one
-/// chunk. For routes that share no stateful hop, when the last chunk went to route `r`
-/// its quote was >= every other route's, and afterwards `r`'s quote fell by that one
-/// chunk's price impact while the others' quotes could only fall. So the final marginal
-/// (one-chunk) quotes of the used routes differ by at most one chunk's impact on a used
-/// route. From equilibrium a single trade pushes each pool monotonically away from it,
-/// where impact per chunk only grows, so the impact of one *more* chunk at the final
-/// state bounds the impact of the last one. The tolerance is that many chunk impacts...
-const WATER_FILL_CHUNK_IMPACTS: f64 = 1.0;
-/// ... plus this relative slack for floating-point rounding in the quotes.
-const FLOAT_SLACK: f64 = 1e-9;
-/// Rounding allowed on a pool deviation (a fraction; 1e-9 is 0.00001 bps): arbitrage
-/// leaves a pool at the threshold to within a few ulps.
-const DEVIATION_SLACK: f64 = 1e-9;
 
 fn bps(v: f64) -> f64 {
     v / 1e4
@@ -270,7 +258,7 @@ fn water_filling_equalises_marginal_outputs() {
 
     assert_eq!(flows.stalled, 0.0);
     assert!(
-        (flows.volume - size).abs() <= 1e-6 * size,
+        (flows.volume - size).abs() <= tol::ROUTED_VOLUME_REL * size,
         "volume {}",
         flows.volume
     );
@@ -287,7 +275,7 @@ fn water_filling_equalises_marginal_outputs() {
     );
 
     let (spread, impact, quotes) = spread_and_impact(&layer, &state, &cond, &used, chunk);
-    let tolerance = WATER_FILL_CHUNK_IMPACTS * impact + FLOAT_SLACK * chunk;
+    let tolerance = tol::WATER_FILL_CHUNK_IMPACTS * impact + tol::QUOTE_FLOAT_REL * chunk;
     assert!(impact > 0.0);
     assert!(
         spread <= tolerance,
@@ -302,7 +290,7 @@ fn water_filling_equalises_marginal_outputs() {
     }
     let (spread, impact, _) = spread_and_impact(&layer, &single, &cond, &cands, chunk);
     assert!(
-        spread > WATER_FILL_CHUNK_IMPACTS * impact + FLOAT_SLACK * chunk,
+        spread > tol::WATER_FILL_CHUNK_IMPACTS * impact + tol::QUOTE_FLOAT_REL * chunk,
         "control: a single-route fill should fail the tolerance ({spread} vs {impact})"
     );
 }
@@ -371,7 +359,7 @@ fn downed_bridge_carries_no_flow() {
     }
     let offered: f64 = trades.iter().map(|t| t.size).sum();
     assert!(
-        down.volume > 0.5 * offered,
+        down.volume > tol::REROUTED_FLOW_MIN_SHARE * offered,
         "flow should still arrive via the hub or the external route: {} of {offered}",
         down.volume
     );
@@ -435,7 +423,7 @@ fn downed_link_in_a_shipped_scenario_under_random_flow() {
     let (carried_down, volume_down) = run(&cond);
     assert_eq!(carried_down[busiest], 0.0, "link {busiest} is down");
     assert!(
-        volume_down > 0.5 * volume_up,
+        volume_down > tol::REROUTED_FLOW_MIN_SHARE * volume_up,
         "flow still arrives by other routes: {volume_down} vs {volume_up}"
     );
 }
@@ -598,29 +586,29 @@ fn arbitrage_never_widens_a_deviation() {
         );
         assert!(
             pre.iter()
-                .any(|d| *d > bps(threshold_bps) + DEVIATION_SLACK),
+                .any(|d| *d > bps(threshold_bps) + tol::DEVIATION_ABS),
             "the flow must push a pool past the threshold: {pre:?}"
         );
         assert!(flows.arb_volume > 0.0);
         for (i, (post, pre)) in flows.pool_dev_post_arb.iter().zip(&pre).enumerate() {
             let bound = bps(threshold_bps).max(*pre);
             assert!(
-                *post <= bound + DEVIATION_SLACK,
+                *post <= bound + tol::DEVIATION_ABS,
                 "pool {i}: post-arb |dev| {post} > max(threshold, pre {pre})"
             );
-            if *pre > bps(threshold_bps) + DEVIATION_SLACK {
+            if *pre > bps(threshold_bps) + tol::DEVIATION_ABS {
                 assert!(post < pre, "pool {i}: arbitrage did not reduce |dev| {pre}");
             }
             // Arbitrage pulls a pool back toward the peg; it never pushes it past the
             // threshold on the other side.
             let signed_post = state.pools[i].deviation();
             assert!(
-                (signed_post.abs() - post).abs() <= DEVIATION_SLACK,
+                (signed_post.abs() - post).abs() <= tol::DEVIATION_ABS,
                 "the bot stayed idle"
             );
             assert!(
                 signed_post * signed_pre[i] >= 0.0
-                    || signed_post.abs() <= bps(threshold_bps) + DEVIATION_SLACK,
+                    || signed_post.abs() <= bps(threshold_bps) + tol::DEVIATION_ABS,
                 "pool {i}: deviation flipped from {} to {signed_post}",
                 signed_pre[i]
             );

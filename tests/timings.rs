@@ -2,12 +2,14 @@
 //! promises, and the scorecard on stdout is the same as without it. No speed is asserted
 //! here (speed lives in `benches/` and in the report itself).
 
-use assert_cmd::Command;
+mod common;
+
+use common::{pmmsim, without_run_info};
 use serde_json::Value;
 
+/// The scorecard without `run_info`, and stderr, of a small sweep run (`extra` appended).
 fn run(extra: &[&str]) -> (Value, String) {
-    let out = Command::cargo_bin("pmmsim")
-        .expect("binary builds")
+    let out = pmmsim()
         .args([
             "run",
             "leverage_sweep_1x_to_4x",
@@ -15,10 +17,8 @@ fn run(extra: &[&str]) -> (Value, String) {
             "8",
             "--epochs",
             "5",
-            "--format",
-            "json",
-            "--quiet",
         ])
+        .args(["--format", "json", "--quiet"])
         .args(extra)
         .output()
         .expect("runs");
@@ -27,11 +27,11 @@ fn run(extra: &[&str]) -> (Value, String) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut card: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
-    if let Some(obj) = card.as_object_mut() {
-        obj.remove("run_info");
-    }
-    (card, String::from_utf8_lossy(&out.stderr).into_owned())
+    let card: Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    (
+        without_run_info(card),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
