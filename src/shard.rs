@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::raw::{RawDeployment, RawPolicy, RawScenario};
 use crate::config::{Deployment, Policy, Scenario, canonical_hash};
 use crate::engine::{BatchResult, Setup, Shard};
-use crate::error::InputError;
+use crate::error::{Error, InputError};
 
 /// `kind` of a partial-result file.
 pub const PARTIAL_KIND: &str = "pmmsim-partial-run";
@@ -76,13 +76,14 @@ pub struct PartialRun {
 }
 
 /// Rebuilds the run's `Setup` from the inputs embedded in a part, checking their hash.
-pub fn setup_from(part: &PartialRun, file: &str) -> Result<Setup, InputError> {
+pub fn setup_from(part: &PartialRun, file: &str) -> Result<Setup, Error> {
     if part.inputs.hash() != part.inputs_hash {
         return Err(InputError::new(
             file,
             "the embedded inputs do not match inputs_hash (the file was edited)",
         )
-        .at("inputs"));
+        .at("inputs")
+        .into());
     }
     let de = |v: &serde_json::Value, what: &str| -> Result<String, InputError> {
         serde_json::to_string(v)
@@ -97,7 +98,7 @@ pub fn setup_from(part: &PartialRun, file: &str) -> Result<Setup, InputError> {
     let raw: RawScenario =
         crate::config::parse::parse_json(&de(&part.inputs.scenario, "scenario")?, file)?;
     let scenario = Scenario::check(raw, &deployment, &policy, file)?;
-    Ok(Setup::new(scenario, policy))
+    Setup::new(scenario, policy)
 }
 
 /// Checks that `parts` (with their file names) are the complete, disjoint shards of one

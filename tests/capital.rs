@@ -24,7 +24,7 @@ fn load(name: &str) -> (RawScenario, Policy, pmmsim::config::Deployment) {
 
 fn setup(raw: RawScenario, policy: Policy, deployment: &pmmsim::config::Deployment) -> Setup {
     let scenario = Scenario::check(raw, deployment, &policy, "test").expect("valid scenario");
-    Setup::new(scenario, policy)
+    Setup::new(scenario, policy).expect("setup")
 }
 
 fn run_one(setup: &Setup, index: u64, candidate: Candidate) -> pmmsim::engine::PathOutcome {

@@ -20,7 +20,7 @@ fn sweep_setup(epochs: u32) -> Setup {
         pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
     raw.monte_carlo.epochs = epochs;
     let scenario = Scenario::check(raw, &deployment, &policy, "test").expect("valid");
-    Setup::new(scenario, policy)
+    Setup::new(scenario, policy).expect("setup")
 }
 
 #[test]

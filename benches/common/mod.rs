@@ -22,7 +22,7 @@ pub fn setup(name: &str, paths: u64) -> Setup {
         pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parses");
     raw.monte_carlo.paths = paths;
     let scenario = Scenario::check(raw, &deployment, &policy, name).expect("valid");
-    Setup::new(scenario, policy)
+    Setup::new(scenario, policy).expect("setup")
 }
 
 /// One path of the coupled model, advanced one epoch at a time (wrapping around the

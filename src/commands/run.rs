@@ -60,7 +60,7 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
     };
     let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
     Ok(Prepared {
-        setup: Setup::new(scenario, policy),
+        setup: Setup::new(scenario, policy)?,
         inputs_hash: inputs.hash(),
         inputs,
     })

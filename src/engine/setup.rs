@@ -3,6 +3,7 @@
 //! schedule. Built once, shared read-only by all threads.
 
 use crate::config::{Policy, Scenario};
+use crate::error::Result;
 use crate::model::flow::OrderFlow;
 use crate::model::graph::Graph;
 use crate::model::routing::RoutingParams;
@@ -23,28 +24,30 @@ pub struct Setup {
 const CANDIDATES_PER_K: usize = 2;
 
 impl Setup {
-    pub fn new(scenario: Scenario, policy: Policy) -> Self {
+    /// Builds the graph, the order flow and the shock schedule. Fails only with an
+    /// `Error::Internal` (a chain id the checked scenario should never lack).
+    pub fn new(scenario: Scenario, policy: Policy) -> Result<Self> {
         let router = scenario.router;
         let graph = Graph::build(
             &scenario.graph,
             router.max_hops,
             (router.max_paths * CANDIDATES_PER_K).max(4),
-        );
-        let flow = OrderFlow::new(&graph, &scenario.flow);
+        )?;
+        let flow = OrderFlow::new(&graph, &scenario.flow)?;
         let schedule = ShockSchedule::new(&scenario.shocks, &graph, scenario.monte_carlo.epochs);
         let routing = RoutingParams {
             router,
             arbitrage: scenario.arbitrage,
             bot: scenario.bot,
         };
-        Self {
+        Ok(Self {
             scenario,
             policy,
             graph,
             flow,
             schedule,
             routing,
-        }
+        })
     }
 }
 

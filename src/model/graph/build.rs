@@ -4,19 +4,24 @@
 use std::collections::HashMap;
 
 use crate::config::scenario::GraphSpec;
+use crate::error::{Error, Result};
 
 use super::{Amm, Edge, Graph, Hop, Link, Node, NodeId, TokenKind};
 
 impl Graph {
     /// Builds the graph and enumerates candidate routes (at most `candidates` per pair,
-    /// at most `max_hops` hops, at most two bridge crossings).
-    pub fn build(spec: &GraphSpec, max_hops: usize, candidates: usize) -> Self {
+    /// at most `max_hops` hops, at most two bridge crossings). Fails only if a pool's
+    /// chain is missing from the chain list, which the config checks rule out (an
+    /// [`Error::Internal`]).
+    pub fn build(spec: &GraphSpec, max_hops: usize, candidates: usize) -> Result<Self> {
         let mut graph = Self {
             hub: spec.hub,
             chains: spec.chains.iter().map(|c| c.id).collect(),
             nodes: Vec::new(),
             pools: spec.pools.clone(),
+            pool_chain: Vec::new(),
             links: Vec::new(),
+            link_chains: Vec::new(),
             amms: Vec::new(),
             amm_fee: spec.amm_fee,
             amm_depth: spec.amm_depth,
@@ -97,8 +102,34 @@ impl Graph {
         }
         graph.add_links(spec, &mut edges);
         graph.add_amms(&mut edges);
+        graph.resolve_chains()?;
         graph.enumerate_routes(&edges, max_hops, candidates);
-        graph
+        Ok(graph)
+    }
+
+    /// Resolves every pool's and link's chain id to its index into `chains`, once, so
+    /// the per-trade code indexes per-chain figures directly.
+    fn resolve_chains(&mut self) -> Result<()> {
+        self.pool_chain = self
+            .pools
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                self.chain_index(p.chain).map_err(|_| {
+                    Error::Internal(format!(
+                        "pool {i} ({}/{}) is on chain {}, which is not one of the graph's \
+                         chains {:?}",
+                        p.base, p.quote, p.chain, self.chains
+                    ))
+                })
+            })
+            .collect::<Result<_>>()?;
+        self.link_chains = self
+            .links
+            .iter()
+            .map(|l| Ok((self.chain_index(l.a)?, self.chain_index(l.b)?)))
+            .collect::<Result<_>>()?;
+        Ok(())
     }
 
     fn add_links(&mut self, spec: &GraphSpec, edges: &mut [Vec<Edge>]) {

@@ -16,6 +16,7 @@ pub use pricing::{amm_output, link_output};
 pub use routes::REFERENCE_SIZE;
 
 use crate::config::scenario::{LinkCost, PoolSpec};
+use crate::error::{Error, Result};
 
 /// Index of a node in `Graph::nodes`.
 pub type NodeId = usize;
@@ -88,7 +89,11 @@ pub struct Graph {
     pub chains: Vec<u64>,
     pub nodes: Vec<Node>,
     pub pools: Vec<PoolSpec>,
+    /// Per pool: index into `chains` of the pool's chain, resolved once by `build`.
+    pub pool_chain: Vec<usize>,
     pub links: Vec<Link>,
+    /// Per link: indices into `chains` of its chains `(a, b)`, resolved once by `build`.
+    pub link_chains: Vec<(usize, usize)>,
     pub amms: Vec<Amm>,
     pub amm_fee: f64,
     pub amm_depth: f64,
@@ -109,6 +114,18 @@ pub(super) struct Edge {
 }
 
 impl Graph {
+    /// The index into `chains` of chain id `chain`. Every chain a pool, link or node
+    /// names comes from the scenario's chain list (the config checks guarantee it), so
+    /// a miss is an internal inconsistency and reported as [`Error::Internal`].
+    pub fn chain_index(&self, chain: u64) -> Result<usize> {
+        self.chains.iter().position(|c| *c == chain).ok_or_else(|| {
+            Error::Internal(format!(
+                "chain {chain} is not one of the graph's chains {:?}",
+                self.chains
+            ))
+        })
+    }
+
     /// The node for `(chain, token)`.
     pub fn find(&self, chain: u64, token: &str) -> Option<NodeId> {
         self.nodes
@@ -121,3 +138,6 @@ impl Graph {
         &self.pair_routes[src * self.endpoints.len() + dst]
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

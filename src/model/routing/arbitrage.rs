@@ -21,7 +21,7 @@ impl RoutingLayer<'_> {
             // stops them, a degraded one raises their threshold by the extra fee and slows
             // them by the latency multiplier.
             let (down, cost_mult, latency_mult, fee) =
-                self.hub_link_state(self.pool_chain[i], cond);
+                self.hub_link_state(self.graph.pool_chain[i], cond);
             if down {
                 continue;
             }

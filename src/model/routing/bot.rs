@@ -22,7 +22,7 @@ impl RoutingLayer<'_> {
             if !inject && !withdraw {
                 continue;
             }
-            let chain = self.pool_chain[i];
+            let chain = self.graph.pool_chain[i];
             let (down, cost_mult, latency_mult, _) = self.hub_link_state(chain, cond);
             if down {
                 continue;

@@ -23,17 +23,16 @@ pub struct RoutingParams {
 pub struct RoutingLayer<'g> {
     pub graph: &'g Graph,
     pub params: RoutingParams,
-    /// Index into graph chains of each pool's chain, and of each chain's hub link.
-    pub(super) pool_chain: Vec<usize>,
+    /// Per chain (graph order): index into graph links of its hub link (none on the hub).
     pub(super) hub_link_of_chain: Vec<Option<usize>>,
     /// Per route: the stateful hops it passes through, as a bit set (see [`touch_mask`]).
     pub(super) route_touch: Vec<u128>,
 }
 
 impl<'g> RoutingLayer<'g> {
+    /// Builds the per-graph lookups; each pool's chain index comes from
+    /// `Graph::pool_chain`, resolved (or refused) when the graph was built.
     pub fn new(graph: &'g Graph, params: RoutingParams) -> Self {
-        let chain_index = |id: u64| graph.chains.iter().position(|c| *c == id).unwrap_or(0);
-        let pool_chain = graph.pools.iter().map(|p| chain_index(p.chain)).collect();
         let hub_link_of_chain = graph
             .chains
             .iter()
@@ -47,7 +46,6 @@ impl<'g> RoutingLayer<'g> {
         Self {
             graph,
             params,
-            pool_chain,
             hub_link_of_chain,
             route_touch: (0..graph.routes.len())
                 .map(|r| touch_mask(graph, r))
