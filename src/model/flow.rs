@@ -79,7 +79,7 @@ pub struct OrderFlow {
 
 impl OrderFlow {
     /// Builds the sampler; endpoint weights come from chain weights and the hub share.
-    /// Fails only on an anchor endpoint outside the spoke chains (see [`spoke_index`]).
+    /// Fails only on an anchor endpoint outside the spoke chains, an internal error.
     pub fn new(graph: &Graph, spec: &FlowSpec) -> Result<Self> {
         let weight = |e: usize| -> Result<f64> {
             let node = &graph.nodes[graph.endpoints[e]];
