@@ -10,7 +10,7 @@ use pmmsim::config::{ConfigSource, Policy, Scenario};
 use pmmsim::engine::path::{PathScratch, simulate_path};
 use pmmsim::engine::sweep::run_sweep;
 use pmmsim::engine::{BatchTotals, Setup, Shard};
-use pmmsim::model::overlay::Candidate;
+use pmmsim::model::overlay::{Candidate, Term};
 
 fn load(name: &str) -> (RawScenario, Policy, pmmsim::config::Deployment) {
     let source = ConfigSource::default();
@@ -89,7 +89,10 @@ fn attribution_terms_add_up_to_the_pnl_of_every_path() {
             "path {index}: terms {sum} vs pnl {}",
             out.pnl
         );
-        assert!(out.attribution[5] < 0.0, "a bank run has redemptions");
+        assert!(
+            out.attribution[Term::RedemptionDrag.index()] < 0.0,
+            "a bank run has redemptions"
+        );
     }
 }
 

@@ -223,7 +223,7 @@ fn water_filling_equalises_marginal_outputs() {
         true,
         2.0,
     );
-    let graph = Graph::build(&s, 6, 8);
+    let graph = Graph::build(&s, 6, 8).expect("graph builds");
     let chunks = 64;
     let layer = RoutingLayer::new(&graph, params(chunks, 40.0));
     let (src, dst) = (endpoint(&graph, HUB, "cUSDC"), endpoint(&graph, 1, "USDC"));
@@ -307,7 +307,7 @@ fn two_spoke_graph() -> Graph {
         true,
         10.0,
     );
-    Graph::build(&s, 6, 8)
+    Graph::build(&s, 6, 8).expect("graph builds")
 }
 
 fn route_uses_link(graph: &Graph, route: usize, link: usize) -> bool {
@@ -383,8 +383,9 @@ fn downed_link_in_a_shipped_scenario_under_random_flow() {
         .scenario("full_quote_1_56_137", &deployment, &policy)
         .expect("shipped scenario");
     let router = scenario.router;
-    let graph = Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths);
-    let flow = OrderFlow::new(&graph, &scenario.flow);
+    let graph =
+        Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths).expect("graph builds");
+    let flow = OrderFlow::new(&graph, &scenario.flow).expect("order flow builds");
     let layer = RoutingLayer::new(
         &graph,
         RoutingParams {
@@ -443,7 +444,8 @@ fn scenario_with(graph_mode: &str, deployment: &Deployment) -> Scenario {
 /// Routes trades from Polygon USDT to the other chains' anchors; returns the flows.
 fn route_from_polygon_usdt(scenario: &Scenario) -> (Graph, EpochFlows) {
     let router = scenario.router;
-    let graph = Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths);
+    let graph =
+        Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths).expect("graph builds");
     let layer = RoutingLayer::new(&graph, params(router.chunks, 40.0));
     let src = endpoint(&graph, 137, "USDT");
     let dsts = [
@@ -632,7 +634,7 @@ fn bot_moves_inventory_toward_target() {
         true,
         2.0,
     );
-    let graph = Graph::build(&s, 6, 8);
+    let graph = Graph::build(&s, 6, 8).expect("graph builds");
     // Threshold 10 000 bps: arbitrage never acts, so only the bot moves inventory.
     let layer = RoutingLayer::new(&graph, params(8, 10_000.0));
     let target = 1e6;

@@ -57,8 +57,9 @@ pub struct CapitalOutcome {
     pub throttle_events: u32,
     pub spread_events: u32,
     pub breaker_epochs: u32,
-    /// Change of `T` by attribution term (see `model::overlay::TERMS`), USD.
-    pub attribution: [f64; 7],
+    /// Change of `T` by attribution term, USD: slot `i` holds `model::overlay::Term::ALL[i]`,
+    /// keyed `model::overlay::TERMS[i]` (an `[f64; 7]`, serialised as a plain array).
+    pub attribution: crate::model::overlay::Attribution,
     pub min_peg: f64,
 }
 

@@ -160,7 +160,7 @@ fn record_epoch(
     add_into(&mut s.chain_inject, &f.inject_cost);
     add_into(&mut s.chain_withdraw, &f.withdraw_cost);
     s.chain_outflow.fill(0.0);
-    for (l, &(a, b)) in setup.link_chains.iter().enumerate() {
+    for (l, &(a, b)) in setup.graph.link_chains.iter().enumerate() {
         let [ab, ba] = f.link_flow[l];
         s.link_peak[l] = s.link_peak[l].max(ab.max(ba));
         s.chain_outflow[a] += ab;

@@ -3,7 +3,7 @@
 //! schedule. Built once, shared read-only by all threads.
 
 use crate::config::{Policy, Scenario};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::flow::OrderFlow;
 use crate::model::graph::Graph;
 use crate::model::routing::RoutingParams;
@@ -18,36 +18,28 @@ pub struct Setup {
     pub flow: OrderFlow,
     pub schedule: ShockSchedule,
     pub routing: RoutingParams,
-    /// Per link: the graph indices of its chains `a` and `b`.
-    pub link_chains: Vec<(usize, usize)>,
 }
 
 /// Candidate routes kept per endpoint pair, as a multiple of the router's `K`.
 const CANDIDATES_PER_K: usize = 2;
 
 impl Setup {
-    /// Builds the graph, route table, order-flow sampler and shock schedule of a checked
-    /// scenario. Fails only on an internal inconsistency (a link to a chain the graph
-    /// lacks), which config checking rules out.
+    /// Builds the graph, the order flow and the shock schedule. Fails only with an
+    /// `Error::Internal` (a chain id the checked scenario should never lack).
     pub fn new(scenario: Scenario, policy: Policy) -> Result<Self> {
         let router = scenario.router;
         let graph = Graph::build(
             &scenario.graph,
             router.max_hops,
             (router.max_paths * CANDIDATES_PER_K).max(4),
-        );
-        let flow = OrderFlow::new(&graph, &scenario.flow);
+        )?;
+        let flow = OrderFlow::new(&graph, &scenario.flow)?;
         let schedule = ShockSchedule::new(&scenario.shocks, &graph, scenario.monte_carlo.epochs);
         let routing = RoutingParams {
             router,
             arbitrage: scenario.arbitrage,
             bot: scenario.bot,
         };
-        let link_chains = graph
-            .links
-            .iter()
-            .map(|l| Ok((chain_index(&graph, l.a)?, chain_index(&graph, l.b)?)))
-            .collect::<Result<_>>()?;
         Ok(Self {
             scenario,
             policy,
@@ -55,7 +47,6 @@ impl Setup {
             flow,
             schedule,
             routing,
-            link_chains,
         })
     }
 }
@@ -77,14 +68,4 @@ impl Setup {
                 spread_bps: c.spread_bps,
             })
     }
-}
-
-/// The graph index of chain `id`; a chain the graph lacks is an internal error, never
-/// chain 0.
-fn chain_index(graph: &Graph, id: u64) -> Result<usize> {
-    graph.chains.iter().position(|c| *c == id).ok_or_else(|| {
-        Error::Internal(format!(
-            "a bridge link names chain {id}, which is not in the graph"
-        ))
-    })
 }

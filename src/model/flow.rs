@@ -7,6 +7,7 @@ use rand::{Rng, RngExt};
 use rand_distr::StandardNormal;
 
 use crate::config::scenario::{FlowSpec, SizeDist};
+use crate::error::{Error, Result};
 use crate::model::graph::{Graph, TokenKind};
 
 /// One trade: endpoint indices into `Graph::endpoints`, size in USD.
@@ -49,6 +50,20 @@ impl Table {
     }
 }
 
+/// Position of `chain` among the spokes `graph.chains[1..]`, the order of
+/// `FlowSpec::chain_weights`. Anchor endpoints exist only on spoke chains (the config
+/// checks give the hub no anchors and list it first), so a miss is an internal
+/// inconsistency, reported as [`Error::Internal`] rather than read as the first spoke.
+fn spoke_index(graph: &Graph, chain: u64) -> Result<usize> {
+    let spokes = graph.chains.get(1..).unwrap_or_default();
+    spokes.iter().position(|c| *c == chain).ok_or_else(|| {
+        Error::Internal(format!(
+            "order flow: an anchor endpoint is on chain {chain}, which is not one of the \
+             spoke chains {spokes:?}"
+        ))
+    })
+}
+
 /// The order-flow sampler of one scenario.
 #[derive(Debug, Clone)]
 pub struct OrderFlow {
@@ -64,8 +79,9 @@ pub struct OrderFlow {
 
 impl OrderFlow {
     /// Builds the sampler; endpoint weights come from chain weights and the hub share.
-    pub fn new(graph: &Graph, spec: &FlowSpec) -> Self {
-        let weight = |e: usize| -> f64 {
+    /// Fails only on an anchor endpoint outside the spoke chains, an internal error.
+    pub fn new(graph: &Graph, spec: &FlowSpec) -> Result<Self> {
+        let weight = |e: usize| -> Result<f64> {
             let node = &graph.nodes[graph.endpoints[e]];
             if node.kind == TokenKind::Canonical {
                 let hub_tokens = graph
@@ -73,22 +89,21 @@ impl OrderFlow {
                     .iter()
                     .filter(|n| graph.nodes[**n].kind == TokenKind::Canonical)
                     .count();
-                return spec.hub_share / hub_tokens.max(1) as f64;
+                return Ok(spec.hub_share / hub_tokens.max(1) as f64);
             }
-            let spoke = graph.chains[1..]
-                .iter()
-                .position(|c| *c == node.chain)
-                .unwrap_or(0);
+            let spoke = spoke_index(graph, node.chain)?;
             let anchors = graph
                 .endpoints
                 .iter()
                 .filter(|n| graph.nodes[**n].chain == node.chain)
                 .count();
-            (1.0 - spec.hub_share) * spec.chain_weights.get(spoke).copied().unwrap_or(1.0)
-                / anchors.max(1) as f64
+            Ok(
+                (1.0 - spec.hub_share) * spec.chain_weights.get(spoke).copied().unwrap_or(1.0)
+                    / anchors.max(1) as f64,
+            )
         };
         let n = graph.endpoints.len();
-        let weights: Vec<f64> = (0..n).map(weight).collect();
+        let weights: Vec<f64> = (0..n).map(weight).collect::<Result<_>>()?;
         let chain_of = |e: usize| graph.nodes[graph.endpoints[e]].chain;
         let sources = Table::new((0..n).map(|e| (e as u16, weights[e])));
         let same_chain = (0..n)
@@ -124,7 +139,7 @@ impl OrderFlow {
                 Some((src as u16, dst as u16, cum))
             })
             .collect();
-        Self {
+        Ok(Self {
             trades_per_epoch: spec.trades_per_epoch,
             size: spec.size,
             cross_chain_share: spec.cross_chain_share,
@@ -132,7 +147,7 @@ impl OrderFlow {
             same_chain,
             other_chain,
             lanes,
-        }
+        })
     }
 
     /// Number of trades in an epoch with volume multiplier `m`.
@@ -181,5 +196,43 @@ impl OrderFlow {
                 (scale / (1.0 - u).powf(1.0 / tail)).min(cap)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::graph::tests::{HUB, spec};
+
+    fn flow_spec() -> FlowSpec {
+        FlowSpec {
+            trades_per_epoch: 10,
+            size: SizeDist::Uniform { min: 1.0, max: 2.0 },
+            cross_chain_share: 0.5,
+            hub_share: 0.2,
+            chain_weights: vec![3.0, 1.0],
+            lanes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn spoke_anchors_take_their_own_chain_weight() {
+        let graph = Graph::build(&spec(&[], &[1, 137], &[1, 137]), 6, 4).expect("builds");
+        let flow = OrderFlow::new(&graph, &flow_spec()).expect("builds");
+        // Endpoints: the hub's cUSDC (weight 0.2), 1:USDC (0.8 * 3), 137:USDC (0.8 * 1).
+        assert_eq!(flow.sources.items, vec![0, 1, 2]);
+        let mut total = 0.0;
+        for (want, got) in [0.2, 2.4, 0.8].iter().zip(&flow.sources.cumulative) {
+            total += want;
+            assert!((got - total).abs() < 1e-12, "{:?}", flow.sources.cumulative);
+        }
+    }
+
+    #[test]
+    fn an_anchor_outside_the_spokes_is_an_internal_error_not_spoke_0() {
+        let graph = Graph::build(&spec(&["USDT"], &[1], &[1]), 6, 4).expect("builds");
+        let err = OrderFlow::new(&graph, &flow_spec()).expect_err("hub anchor has no weight");
+        assert!(matches!(err, Error::Internal(_)), "{err:?}");
+        assert!(err.to_string().contains(&format!("chain {HUB}")), "{err}");
     }
 }

@@ -3,6 +3,15 @@
 //! the external liquidity floor, rebalancing, the peg, volatility and drawdown after it.
 //! It takes its random draws from the caller and reports every change of `T` under one
 //! attribution term, so `T_end - T_0` equals the sum of the terms exactly.
+//!
+//! - this file: the overlay's types, its setup and the policy step (steps 1-2);
+//! - `settle`: steps 4-11, after routing;
+//! - `attribution`: the named attribution terms and their scorecard keys.
+
+mod attribution;
+mod settle;
+
+pub use attribution::{Attribution, TERMS, Term};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
@@ -47,22 +56,11 @@ pub struct RoutingPnl {
     pub net_stable_sold: f64,
 }
 
-/// Attribution terms, USD summed over a path's epochs (the order of `TERMS`).
-pub const TERMS: [&str; 7] = [
-    "yield",
-    "collateral_market",
-    "market_making",
-    "volatility_drag",
-    "intervention_drag",
-    "redemption_drag",
-    "unwind_and_liquidation_costs",
-];
-
 /// Per-path counters and sums of the overlay.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CapitalTally {
     /// Change of `T` by term, USD (signed: drags and costs are negative).
-    pub attribution: [f64; 7],
+    pub attribution: Attribution,
     pub liquidated: bool,
     /// Epochs ending with `|P - 1|` above the policy's deviation threshold.
     pub peg_deviation_epochs: u32,
@@ -111,7 +109,7 @@ pub struct OverlayState {
 pub struct Overlay<'a> {
     pub spec: &'a CapitalSpec,
     pub candidate: Candidate,
-    floor: f64,
+    pub(super) floor: f64,
     sigma_crit: f64,
     throttle_alpha: f64,
     throttle_leverage: f64,
@@ -119,11 +117,11 @@ pub struct Overlay<'a> {
     breaker_spread: f64,
     ceiling_spread: f64,
     breaker_deviation: f64,
-    peg_threshold: f64,
-    operating_ltv: f64,
-    dt: f64,
+    pub(super) peg_threshold: f64,
+    pub(super) operating_ltv: f64,
+    pub(super) dt: f64,
     /// Sum over pools of both sides at target, USD: routing PnL is scaled by `M / book`.
-    book: f64,
+    pub(super) book: f64,
 }
 
 impl<'a> Overlay<'a> {
@@ -208,7 +206,7 @@ impl<'a> Overlay<'a> {
     }
 
     /// Targets after the throttle and any liquidation.
-    fn effective_targets(&self, throttled: bool, liquidated: bool) -> AllocationTargets {
+    pub(super) fn effective_targets(&self, throttled: bool, liquidated: bool) -> AllocationTargets {
         let (mut alpha, mut leverage) = (self.candidate.alpha, self.candidate.leverage);
         if throttled {
             alpha *= self.throttle_alpha;
@@ -223,106 +221,4 @@ impl<'a> Overlay<'a> {
             leverage,
         }
     }
-
-    /// Steps 4-11, after routing.
-    pub fn settle(
-        &self,
-        st: &mut OverlayState,
-        shocks: &EpochShocks,
-        pnl: &RoutingPnl,
-        d: &OverlayDraws,
-        tally: &mut CapitalTally,
-    ) {
-        let spec = self.spec;
-        let dt = self.dt;
-        let b = &mut st.buckets;
-        let a = &mut tally.attribution;
-        // 4. Yield sleeve, reserve yield, liquidation, deleveraging.
-        let s = st.sigma;
-        let r_t = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
-            + shocks.crash_return;
-        let growth = spec.sleeve.grow(b, r_t, dt);
-        let reserve_yield = b.reserve * spec.reserve_apr * dt;
-        b.reserve += reserve_yield;
-        a[0] += growth.yield_pnl - growth.interest + reserve_yield;
-        a[1] += growth.market_pnl;
-        if let Some(liq) = spec.sleeve.check_liquidation(b) {
-            st.liquidated = true;
-            a[6] -= liq.penalty;
-        } else if !st.liquidated {
-            a[6] -= spec.sleeve.deleverage_to(b, self.operating_ltv).cost;
-        }
-        // 5. PMM inventory: market making, volatility drag, intervention cost.
-        let scale = b.pmm / self.book;
-        let mm = scale * (pnl.fees + pnl.value_change);
-        let drag = spec.lvr_coefficient * s * s * dt * b.pmm;
-        let intervention = scale * pnl.intervention_cost;
-        let m_next = (b.pmm + mm - drag - intervention).max(0.0);
-        a[2] += m_next - (b.pmm - drag - intervention);
-        a[3] -= drag;
-        a[4] -= intervention;
-        b.pmm = m_next;
-        // 6. Redemptions, paid from R, then M, then the sleeve.
-        let step = spec.redemptions.step(
-            &mut st.hawkes,
-            shocks.redemption_multiplier,
-            st.peg,
-            dt,
-            d.u_redeem,
-        );
-        let outflow = step.outflow_fraction * b.total().max(0.0);
-        a[5] -= pay(b, outflow, &mut a[6]);
-        // 7. External liquidity floor.
-        let clamp =
-            spec.sleeve
-                .clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
-        a[6] -= clamp.cost;
-        tally.floor_violations += u32::from(clamp.violated);
-        tally.floor_unrepaired += u32::from(clamp.still_below);
-        // 8. Rebalance toward the effective targets, never below the floor.
-        let targets = self.effective_targets(st.throttled, st.liquidated);
-        let rebalance = spec.sleeve.rebalance(
-            b,
-            &targets,
-            spec.rebalance_rate,
-            self.floor,
-            spec.transfer_cost,
-        );
-        a[6] -= rebalance.cost;
-        // 9. Peg.
-        let liquidity = (b.reserve + b.pmm).max(1.0);
-        let selling = scale * pnl.net_stable_sold + spec.redemption_market_share * outflow;
-        let cover = spec.peg.reserve_cover(b.reserve, self.floor * b.total());
-        st.peg = spec.peg.step(st.peg, -selling / liquidity, cover, d.z_peg);
-        tally.peg_deviation_epochs += u32::from((st.peg - 1.0).abs() > self.peg_threshold);
-        tally.min_peg = tally.min_peg.min(st.peg);
-        // 10. Volatility.
-        st.sigma = spec.volatility.step(st.sigma, d.z_sigma);
-        // 11. Drawdown.
-        let t = b.total();
-        st.peak = st.peak.max(t);
-        if st.peak > 0.0 {
-            tally.max_drawdown = tally.max_drawdown.max((st.peak - t) / st.peak);
-        }
-        tally.liquidated |= st.liquidated;
-    }
-}
-
-/// Pays `amount` of redemptions from `R`, then `M`, then by unwinding the sleeve (its
-/// unwind cost added to `costs`, as a negative). Returns what was paid.
-fn pay(b: &mut Buckets, amount: f64, costs: &mut f64) -> f64 {
-    let from_reserve = amount.min(b.reserve).max(0.0);
-    b.reserve -= from_reserve;
-    let from_pmm = (amount - from_reserve).min(b.pmm).max(0.0);
-    b.pmm -= from_pmm;
-    let mut paid = from_reserve + from_pmm;
-    let rest = amount - paid;
-    if rest > 0.0 {
-        let t = b.move_reserve_from_sleeve(rest, 0.0);
-        let from_sleeve = t.delivered.min(b.reserve);
-        b.reserve -= from_sleeve;
-        *costs -= t.cost;
-        paid += from_sleeve;
-    }
-    paid
 }

@@ -1,0 +1,114 @@
+//! Steps 4-11 of the overlay, after routing: the yield sleeve, PMM inventory,
+//! redemptions, the external liquidity floor, rebalancing, the peg, volatility and
+//! drawdown, each change of `T` booked under its attribution [`Term`].
+
+use crate::model::capital::Buckets;
+use crate::model::shocks::EpochShocks;
+
+use super::{CapitalTally, Overlay, OverlayDraws, OverlayState, RoutingPnl, Term};
+
+impl Overlay<'_> {
+    /// Steps 4-11, after routing.
+    pub fn settle(
+        &self,
+        st: &mut OverlayState,
+        shocks: &EpochShocks,
+        pnl: &RoutingPnl,
+        d: &OverlayDraws,
+        tally: &mut CapitalTally,
+    ) {
+        let spec = self.spec;
+        let dt = self.dt;
+        let b = &mut st.buckets;
+        let a = &mut tally.attribution;
+        // 4. Yield sleeve, reserve yield, liquidation, deleveraging.
+        let s = st.sigma;
+        let r_t = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
+            + shocks.crash_return;
+        let growth = spec.sleeve.grow(b, r_t, dt);
+        let reserve_yield = b.reserve * spec.reserve_apr * dt;
+        b.reserve += reserve_yield;
+        a[Term::Yield.index()] += growth.yield_pnl - growth.interest + reserve_yield;
+        a[Term::CollateralMarket.index()] += growth.market_pnl;
+        if let Some(liq) = spec.sleeve.check_liquidation(b) {
+            st.liquidated = true;
+            a[Term::UnwindAndLiquidationCosts.index()] -= liq.penalty;
+        } else if !st.liquidated {
+            a[Term::UnwindAndLiquidationCosts.index()] -=
+                spec.sleeve.deleverage_to(b, self.operating_ltv).cost;
+        }
+        // 5. PMM inventory: market making, volatility drag, intervention cost.
+        let scale = b.pmm / self.book;
+        let mm = scale * (pnl.fees + pnl.value_change);
+        let drag = spec.lvr_coefficient * s * s * dt * b.pmm;
+        let intervention = scale * pnl.intervention_cost;
+        let m_next = (b.pmm + mm - drag - intervention).max(0.0);
+        a[Term::MarketMaking.index()] += m_next - (b.pmm - drag - intervention);
+        a[Term::VolatilityDrag.index()] -= drag;
+        a[Term::InterventionDrag.index()] -= intervention;
+        b.pmm = m_next;
+        // 6. Redemptions, paid from R, then M, then the sleeve.
+        let step = spec.redemptions.step(
+            &mut st.hawkes,
+            shocks.redemption_multiplier,
+            st.peg,
+            dt,
+            d.u_redeem,
+        );
+        let outflow = step.outflow_fraction * b.total().max(0.0);
+        a[Term::RedemptionDrag.index()] -=
+            pay(b, outflow, &mut a[Term::UnwindAndLiquidationCosts.index()]);
+        // 7. External liquidity floor.
+        let clamp =
+            spec.sleeve
+                .clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
+        a[Term::UnwindAndLiquidationCosts.index()] -= clamp.cost;
+        tally.floor_violations += u32::from(clamp.violated);
+        tally.floor_unrepaired += u32::from(clamp.still_below);
+        // 8. Rebalance toward the effective targets, never below the floor.
+        let targets = self.effective_targets(st.throttled, st.liquidated);
+        let rebalance = spec.sleeve.rebalance(
+            b,
+            &targets,
+            spec.rebalance_rate,
+            self.floor,
+            spec.transfer_cost,
+        );
+        a[Term::UnwindAndLiquidationCosts.index()] -= rebalance.cost;
+        // 9. Peg.
+        let liquidity = (b.reserve + b.pmm).max(1.0);
+        let selling = scale * pnl.net_stable_sold + spec.redemption_market_share * outflow;
+        let cover = spec.peg.reserve_cover(b.reserve, self.floor * b.total());
+        st.peg = spec.peg.step(st.peg, -selling / liquidity, cover, d.z_peg);
+        tally.peg_deviation_epochs += u32::from((st.peg - 1.0).abs() > self.peg_threshold);
+        tally.min_peg = tally.min_peg.min(st.peg);
+        // 10. Volatility.
+        st.sigma = spec.volatility.step(st.sigma, d.z_sigma);
+        // 11. Drawdown.
+        let t = b.total();
+        st.peak = st.peak.max(t);
+        if st.peak > 0.0 {
+            tally.max_drawdown = tally.max_drawdown.max((st.peak - t) / st.peak);
+        }
+        tally.liquidated |= st.liquidated;
+    }
+}
+
+/// Pays `amount` of redemptions from `R`, then `M`, then by unwinding the sleeve (its
+/// unwind cost added to `costs`, as a negative). Returns what was paid.
+fn pay(b: &mut Buckets, amount: f64, costs: &mut f64) -> f64 {
+    let from_reserve = amount.min(b.reserve).max(0.0);
+    b.reserve -= from_reserve;
+    let from_pmm = (amount - from_reserve).min(b.pmm).max(0.0);
+    b.pmm -= from_pmm;
+    let mut paid = from_reserve + from_pmm;
+    let rest = amount - paid;
+    if rest > 0.0 {
+        let t = b.move_reserve_from_sleeve(rest, 0.0);
+        let from_sleeve = t.delivered.min(b.reserve);
+        b.reserve -= from_sleeve;
+        *costs -= t.cost;
+        paid += from_sleeve;
+    }
+    paid
+}

@@ -1,0 +1,23 @@
+//! The routing layer of one path and one epoch: the router (up to K cheapest candidate
+//! routes per trade, water-filled in chunks), then the arbitrage step, then the inventory
+//! bot. It mutates the pools and reports flows; it draws no random numbers (trades come
+//! in from `flow`) and keeps no history (the engine accumulates what it reports).
+//!
+//! - `state`: the pools' mutable state and the epoch's conditions;
+//! - `flows`: what one epoch did;
+//! - `layer`: [`RoutingLayer`], its settings and the epoch step;
+//! - `router`, `price_cache`: routing one trade, and the pool prices it reuses;
+//! - `arbitrage`, `bot`: the two steps after routing.
+
+mod arbitrage;
+mod bot;
+mod flows;
+mod layer;
+mod price_cache;
+mod router;
+mod state;
+
+pub use flows::EpochFlows;
+pub use layer::{RoutingLayer, RoutingParams};
+pub use router::RouterScratch;
+pub use state::{Conditions, RoutingState};
