@@ -12,6 +12,8 @@ pub mod gates;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use crate::stats::Interval;
+
 /// Bumped whenever a field is renamed, removed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -62,13 +64,6 @@ pub struct InputsInfo {
     pub pool_count: u64,
     pub link_count: u64,
     pub route_count: u64,
-}
-
-/// A value with its 95% confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Interval {
-    pub lo: f64,
-    pub hi: f64,
 }
 
 /// Routing metrics (model.md section 3). Means are over paths of a per-path figure and
