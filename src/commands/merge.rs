@@ -41,6 +41,6 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome> {
         &batches,
         run_info(started, duration, 0),
     );
-    emit(&report::render(&card, args.format), args.output.as_deref())?;
+    emit(report::render(&card, args.format)?, args.output.as_deref())?;
     Ok(Outcome::Success)
 }

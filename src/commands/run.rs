@@ -225,7 +225,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: counts.candidates,
         });
     }
-    emit(&report::render(&card, args.format), args.output.as_deref())?;
+    emit(report::render(&card, args.format)?, args.output.as_deref())?;
     if args.timings {
         timings::Report {
             scenario: prepared.setup.scenario.name.clone(),

@@ -13,7 +13,17 @@ use crate::scorecard::gates::{Gate, Severity};
 use crate::scorecard::{Interval, RoutingMetrics, Scorecard};
 
 /// The Markdown summary, ending in a newline.
-pub fn render(card: &Scorecard) -> String {
+/// Renders the scorecard as a Markdown summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownRenderer;
+
+impl super::Renderer for MarkdownRenderer {
+    fn render(&self, card: &Scorecard) -> crate::error::Result<Vec<u8>> {
+        Ok(render(card).into_bytes())
+    }
+}
+
+fn render(card: &Scorecard) -> String {
     let mut out = String::new();
     header(&mut out, card);
     gates(&mut out, &card.gates);

@@ -172,7 +172,17 @@ fn value(v: f64) -> String {
 }
 
 /// The scorecard as a textfile-collector file.
-pub fn render(card: &Scorecard) -> String {
+/// Renders the scorecard as a Prometheus textfile-collector file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PrometheusRenderer;
+
+impl super::Renderer for PrometheusRenderer {
+    fn render(&self, card: &Scorecard) -> crate::error::Result<Vec<u8>> {
+        Ok(render(card).into_bytes())
+    }
+}
+
+fn render(card: &Scorecard) -> String {
     let mut e = Exposition::new(&card.scenario);
     inputs(&mut e, card);
     routing(&mut e, &card.routing);

@@ -45,7 +45,17 @@ fn pm(v: f64, se: f64) -> String {
 }
 
 /// The whole scorecard as tables.
-pub fn render(card: &Scorecard) -> String {
+/// Renders the scorecard as human-readable tables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableRenderer;
+
+impl super::Renderer for TableRenderer {
+    fn render(&self, card: &Scorecard) -> crate::error::Result<Vec<u8>> {
+        Ok(render(card).into_bytes())
+    }
+}
+
+fn render(card: &Scorecard) -> String {
     let i = &card.inputs;
     let mut out = format!(
         "pmmsim scorecard: {}\n{}\n{} paths x {} epochs of {} day(s), seed {}, graph {}/{}, inputs {}\n\n",

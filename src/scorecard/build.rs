@@ -2,9 +2,7 @@
 //! standard errors, exact quantiles over paths with order-statistic intervals, and the
 //! per-pool, per-chain and per-link tables. Pure: it never runs the engine.
 
-use super::{
-    ChainCost, ChainOutflow, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics,
-};
+use super::{ChainCost, ChainOutflow, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics};
 use crate::engine::{BatchResult, BatchTotals, PathOutcome, Setup};
 use crate::stats::{MeanEstimate, mean_estimate, quantile_with_ci};
 
