@@ -7,6 +7,7 @@
 pub mod assemble;
 pub mod build;
 pub mod capital;
+pub mod catalog;
 pub mod gates;
 
 use schemars::JsonSchema;
