@@ -144,7 +144,7 @@ fn metric_table(rows: &[&MetricDiff]) -> String {
 
 /// The comparison as tables: every gate, every headline metric, and the per-chain,
 /// per-pool, per-link, per-term and frontier rows that changed.
-pub fn render_table(r: &DiffReport) -> String {
+fn render_table(r: &DiffReport) -> String {
     let mut out = header(r);
     out.push_str("\nGates\n");
     out.push_str(&gate_table(&r.gates));

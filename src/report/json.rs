@@ -22,3 +22,26 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T, what: &str) -> Resul
     bytes.push(b'\n');
     Ok(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn a_value_that_cannot_be_serialised_is_an_internal_error() {
+        let map: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let err = pretty_json(&map, "the map").expect_err("tuple keys are not JSON");
+        assert!(matches!(err, Error::Internal(_)), "{err}");
+        assert_eq!(err.exit_code(), 3);
+    }
+
+    #[test]
+    fn json_ends_in_a_newline() {
+        assert_eq!(
+            pretty_json(&[1], "a list").expect("serialises"),
+            b"[\n  1\n]\n"
+        );
+    }
+}

@@ -2,7 +2,8 @@
 //! Field names are the ones users know from the source documents; each estimate carries
 //! its Monte Carlo uncertainty beside it (`_se` for means, `_ci95` for quantiles and
 //! probabilities). Everything two runs with the same inputs must share comes before
-//! `run_info`, which holds the only volatile values (time, duration, host).
+//! `run_info`, which holds the only volatile values (time, duration, host). `catalog`
+//! lists its metrics once for every output format.
 
 pub mod assemble;
 pub mod build;
