@@ -51,7 +51,6 @@ fn pm(v: f64, se: f64) -> String {
     format!("{} ± {}", num(v), num(se))
 }
 
-/// The whole scorecard as tables.
 /// Renders the scorecard as human-readable tables.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TableRenderer;
