@@ -177,7 +177,6 @@ fn value(v: f64) -> String {
     }
 }
 
-/// The scorecard as a textfile-collector file.
 /// Renders the scorecard as a Prometheus textfile-collector file: every metric of the
 /// catalog that has an export, in catalog order.
 #[derive(Debug, Clone, Copy, Default)]
