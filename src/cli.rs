@@ -1,8 +1,11 @@
-//! Command-line types (clap derive) and nothing else: parsing only, no behaviour.
+//! Command-line types (clap derive) and nothing else: parsing only, no behaviour. The
+//! output formats are `crate::report`'s enums, used here as clap value enums.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use crate::report::{DataFormat, Format};
 
 /// Monte Carlo risk simulator for cross-chain stablecoin PMM pools and the treasury behind them.
 #[derive(Debug, Parser)]
@@ -33,28 +36,6 @@ pub enum Command {
     /// Print the JSON Schema of the scorecard (the committed copy is
     /// docs/scorecard.schema.json).
     Schema(SchemaArgs),
-}
-
-/// Output format of a scorecard.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Human-readable tables.
-    Table,
-    /// The full scorecard as JSON (stable, diffable).
-    Json,
-    /// A Markdown summary to paste into a review: run, gates, key metrics.
-    Markdown,
-    /// Prometheus text exposition format for node_exporter's textfile collector.
-    Prometheus,
-}
-
-/// Output format of a report that is not a scorecard (`validate`, `diff`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DataFormat {
-    /// Human-readable tables.
-    Table,
-    /// JSON.
-    Json,
 }
 
 /// The lowest `diff` severity that makes the exit status 1.

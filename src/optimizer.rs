@@ -12,9 +12,7 @@ use crate::config::capital::CapitalSpec;
 use crate::config::raw::RawOptimizer;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::Candidate;
-use crate::scorecard::Interval;
-use crate::scorecard::build::quantile_with_ci;
-use crate::stats::{mean_estimate, wilson};
+use crate::stats::{Interval, mean_estimate, quantile_with_ci, wilson};
 
 /// The default grid when `--optimizer` is given for a scenario without a block.
 pub const DEFAULT_LEVERAGE: [f64; 7] = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0];

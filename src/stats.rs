@@ -1,4 +1,5 @@
-//! Statistics for the scorecard: exact quantiles, mean estimates with standard errors,
+//! Statistics for the scorecard: exact quantiles (with order-statistic intervals), mean
+//! estimates with standard errors,
 //! a mergeable moments accumulator, Wilson intervals for proportions and fixed-edge
 //! histograms.
 //!
@@ -38,6 +39,34 @@ pub fn quantiles(values: &[f64], ps: &[f64]) -> Vec<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_unstable_by(f64::total_cmp);
     ps.iter().map(|&p| quantile_sorted(&sorted, p)).collect()
+}
+
+/// A value with its 95% confidence interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Interval {
+    pub lo: f64,
+    pub hi: f64,
+}
+
+/// A quantile over paths with a distribution-free 95% interval from order statistics.
+pub fn quantile_with_ci(values: &[f64], p: f64) -> (f64, Interval) {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    if n == 0 {
+        return (0.0, Interval { lo: 0.0, hi: 0.0 });
+    }
+    let nf = n as f64;
+    let half = Z95 * (nf * p * (1.0 - p)).sqrt();
+    let lo_idx = ((nf * p - half).floor().max(1.0) as usize).min(n) - 1;
+    let hi_idx = ((nf * p + half).ceil().max(1.0) as usize).min(n) - 1;
+    (
+        quantile_sorted(&sorted, p),
+        Interval {
+            lo: sorted[lo_idx],
+            hi: sorted[hi_idx],
+        },
+    )
 }
 
 /// A sample mean with its standard error.

@@ -10,9 +10,9 @@ mod common;
 use std::sync::OnceLock;
 
 use common::{repo_path, run_stdout};
-use pmmsim::cli::Format;
 use pmmsim::commands::schema::scorecard_schema;
 use pmmsim::config::ConfigSource;
+use pmmsim::report::Format;
 use pmmsim::scorecard::Scorecard;
 use serde_json::Value;
 
@@ -146,11 +146,17 @@ fn the_schema_rejects_what_is_not_a_scorecard() {
     assert!(!errors(&v, &bad_enum).is_empty(), "an unknown severity");
 }
 
+/// `card` rendered in `format`, as text.
+fn rendered(card: &Scorecard, format: Format) -> String {
+    let bytes = pmmsim::report::render(card, format).expect("renders");
+    String::from_utf8(bytes).expect("UTF-8")
+}
+
 #[test]
 fn every_shipped_scenario_renders_in_every_format() {
     for (name, text) in shipped_outputs() {
         let card: Scorecard = serde_json::from_str(text).expect("Scorecard");
-        let md = pmmsim::report::render(&card, Format::Markdown);
+        let md = rendered(&card, Format::Markdown);
         assert!(
             md.starts_with(&format!("## pmmsim scorecard: `{name}`")),
             "{md}"
@@ -173,7 +179,7 @@ fn every_shipped_scenario_renders_in_every_format() {
             assert!(md.contains("top deployable candidate"), "{name}");
             assert!(md.contains(&format!("| `rank` | {} |", top.rank)), "{name}");
         }
-        let prom = pmmsim::report::render(&card, Format::Prometheus);
+        let prom = rendered(&card, Format::Prometheus);
         assert!(
             prom.ends_with('\n') && prom.starts_with("# HELP pmmsim_"),
             "{name}"

@@ -23,6 +23,6 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome> {
         parts.push((display, part));
     }
     let card = merge_parts(parts)?;
-    emit(&report::render(&card, args.format), args.output.as_deref())?;
+    emit(report::render(&card, args.format)?, args.output.as_deref())?;
     Ok(Outcome::Success)
 }

@@ -73,7 +73,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: done.counts.candidates,
         });
     }
-    emit(&report::render(&card, args.format), args.output.as_deref())?;
+    emit(report::render(&card, args.format)?, args.output.as_deref())?;
     if args.timings {
         timings::Report {
             scenario: setup.scenario.name.clone(),

@@ -14,7 +14,7 @@ use super::Outcome;
 pub fn scorecard_schema() -> Result<String> {
     let schema = schemars::schema_for!(Scorecard);
     let mut text = serde_json::to_string_pretty(&schema)
-        .map_err(|e| Error::Usage(format!("cannot serialise the scorecard schema: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot serialise the scorecard schema: {e}")))?;
     text.push('\n');
     Ok(text)
 }

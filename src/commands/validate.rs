@@ -2,8 +2,8 @@
 //! cannot be read or is invalid.
 
 use crate::app::validate::{ValidateRequest, validate as run_validation};
-use crate::cli::{DataFormat, ValidateArgs};
-use crate::error::{Error, Result};
+use crate::cli::ValidateArgs;
+use crate::error::Result;
 use crate::report::output::emit;
 use crate::report::validate as render;
 
@@ -18,16 +18,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
         threads: args.threads,
     };
     let report = run_validation(&request, &TerminalProgress::new(args.quiet))?;
-    let text = match args.format {
-        DataFormat::Json => {
-            let mut t = serde_json::to_string_pretty(&report)
-                .map_err(|e| Error::Internal(format!("cannot serialise the report: {e}")))?;
-            t.push('\n');
-            t
-        }
-        DataFormat::Table => render::render(&report),
-    };
-    emit(&text, None)?;
+    emit(render::render(&report, args.format)?, None)?;
     Ok(if report.pass {
         Outcome::Success
     } else {

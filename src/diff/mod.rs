@@ -11,7 +11,7 @@
 //!
 //! It reads files and never reruns anything; it ignores `run_info` and computes nothing
 //! but differences and z-scores from the numbers in the two files. Rendering lives in
-//! `commands::diff`.
+//! `report::diff`.
 
 mod rows;
 

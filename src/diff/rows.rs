@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::{Map, Value};
 
 use super::{Level, Loaded, MetricDiff, Status};
-use crate::error::{InputError, Result};
+use crate::error::{Error, Result};
 use crate::stats::Z95;
 
 /// Arrays of objects and the fields that identify an element across two scorecards.
@@ -38,12 +38,8 @@ pub(super) struct Row {
 
 /// Every compared number of a scorecard, in document order.
 pub(super) fn rows(l: &Loaded) -> Result<Vec<Row>> {
-    let value = serde_json::to_value(&l.card).map_err(|e| {
-        InputError::new(
-            l.file.as_str(),
-            format!("cannot re-read the scorecard: {e}"),
-        )
-    })?;
+    let value = serde_json::to_value(&l.card)
+        .map_err(|e| Error::Internal(format!("cannot re-read the scorecard {}: {e}", l.file)))?;
     let mut out = Vec::new();
     for section in ["routing", "capital", "optimizer"] {
         if let Some(Value::Object(map)) = value.get(section) {

@@ -1,28 +1,57 @@
 //! The scorecard as a Markdown summary to paste into a review: the run (scenario, inputs
 //! hash, paths, seed), the gate table, the key metrics with their Monte Carlo
 //! uncertainty (routing, capital when present) and the top deployable candidate when the
-//! optimizer ran. The JSON scorecard stays the full record; this is the digest.
+//! optimizer ran. The JSON scorecard stays the full record; this is the digest. The
+//! metric rows are the catalog's Markdown rows.
 //! Pure rendering: it never runs the engine and computes no statistic.
 
 use std::fmt::Write as _;
 
+use super::Renderer;
 use super::table::num;
+use crate::error::Result;
 use crate::optimizer::OptimizerResult;
-use crate::scorecard::capital::CapitalMetrics;
+use crate::scorecard::Scorecard;
+use crate::scorecard::catalog::{Catalog, Metric, Section, Uncertainty, Value, View};
 use crate::scorecard::gates::{Gate, Severity};
-use crate::scorecard::{Interval, RoutingMetrics, Scorecard};
 
-/// The Markdown summary, ending in a newline.
-pub fn render(card: &Scorecard) -> String {
+/// Renders the scorecard as a Markdown summary, ending in a newline.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownRenderer;
+
+impl Renderer for MarkdownRenderer {
+    fn render(&self, card: &Scorecard) -> Result<Vec<u8>> {
+        Ok(render(card).into_bytes())
+    }
+}
+
+fn render(card: &Scorecard) -> String {
+    let catalog = Catalog::of(card);
     let mut out = String::new();
     header(&mut out, card);
     gates(&mut out, &card.gates);
-    routing(&mut out, &card.routing);
+    let routing = catalog.rows(Section::Routing, View::Markdown);
+    metric_table(&mut out, "Routing (mean over paths)", &routing);
     if let Some(c) = &card.capital {
-        capital(&mut out, c);
+        let title = format!(
+            "Capital (alpha {}, {}x, {} bps; T0 {} USD)",
+            c.alpha,
+            c.leverage,
+            c.spread_bps,
+            num(c.initial_capital_usd)
+        );
+        metric_table(
+            &mut out,
+            &title,
+            &catalog.rows(Section::Capital, View::Markdown),
+        );
     }
     if let Some(o) = &card.optimizer {
-        optimizer(&mut out, o);
+        optimizer(
+            &mut out,
+            o,
+            &catalog.rows(Section::Optimizer, View::Markdown),
+        );
     }
     let _ = writeln!(
         out,
@@ -118,147 +147,66 @@ fn gates(out: &mut String, gates: &[Gate]) {
     }
 }
 
-fn pm(v: f64, se: f64) -> (String, String) {
-    (num(v), format!("± {}", num(se)))
-}
-
-fn ci(v: f64, i: &Interval) -> (String, String) {
-    (num(v), format!("95% CI [{}, {}]", num(i.lo), num(i.hi)))
-}
-
-fn metric_table(out: &mut String, title: &str, rows: Vec<(&str, (String, String), &str)>) {
-    let _ = writeln!(out, "\n### {title}\n");
-    table_head(out, &["metric", "value", "uncertainty", "unit"]);
-    for (name, (value, unc), unit) in rows {
-        row(out, &[format!("`{name}`"), value, unc, unit.to_string()]);
+/// The number, or the count.
+fn value(m: &Metric) -> String {
+    match m.value {
+        Value::Real(v) => num(v),
+        Value::Count(n) => n.to_string(),
     }
 }
 
-fn routing(out: &mut String, r: &RoutingMetrics) {
-    let rows = vec![
-        (
-            "capture_mean",
-            pm(r.capture_mean, r.capture_mean_se),
-            "share of volume",
-        ),
-        (
-            "capture_p95",
-            pm(r.capture_p95, r.capture_p95_se),
-            "share of volume",
-        ),
-        ("churn_mean", pm(r.churn_mean, r.churn_mean_se), "per epoch"),
-        ("churn_p95", pm(r.churn_p95, r.churn_p95_se), "per epoch"),
-        (
-            "intervention_cost_total",
-            pm(r.intervention_cost_total, r.intervention_cost_total_se),
-            "USD per path",
-        ),
-        (
-            "intervention_cost_per_1M_volume",
-            pm(
-                r.intervention_cost_per_1m_volume,
-                r.intervention_cost_per_1m_volume_se,
-            ),
-            "USD",
-        ),
-        (
-            "volume_total",
-            pm(r.volume_total, r.volume_total_se),
-            "USD per path",
-        ),
-        (
-            "fees_total",
-            pm(r.fees_total, r.fees_total_se),
-            "USD per path",
-        ),
-        (
-            "peak_deviation_bps",
-            pm(r.peak_deviation_bps, r.peak_deviation_bps_se),
-            "bps",
-        ),
-        (
-            "peak_deviation_bps_post_bot_p95",
-            ci(
-                r.peak_deviation_bps_post_bot_p95,
-                &r.peak_deviation_bps_post_bot_p95_ci95,
-            ),
-            "bps",
-        ),
-    ];
-    metric_table(out, "Routing (mean over paths)", rows);
+/// The uncertainty column: the context count when the digest shows it, then the
+/// standard error, the interval or a count's mean per path.
+fn uncertainty(m: &Metric) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = m.row.and_then(|r| r.context).filter(|c| c.in_markdown) {
+        parts.push(format!("{} {}", c.count, c.noun));
+    }
+    match m.uncertainty {
+        Uncertainty::None => {}
+        Uncertainty::StdErr(se) => parts.push(format!("± {}", num(se))),
+        Uncertainty::Ci95(i) => parts.push(format!("95% CI [{}, {}]", num(i.lo), num(i.hi))),
+        Uncertainty::Wilson95(i) => {
+            parts.push(format!("Wilson 95% CI [{}, {}]", num(i.lo), num(i.hi)));
+        }
+        Uncertainty::PerPath { mean, se } => {
+            parts.push(format!("{} ± {} per path", num(mean), num(se)));
+        }
+    }
+    parts.join("; ")
 }
 
-fn count_per_path(total: u64, per_path: f64, se: f64) -> (String, String) {
-    (
-        total.to_string(),
-        format!("{} ± {} per path", num(per_path), num(se)),
-    )
+/// The value with its uncertainty in one cell: `v ± se`, `v (95% CI [lo, hi])`.
+fn value_inline(m: &Metric) -> String {
+    let v = value(m);
+    match m.uncertainty {
+        Uncertainty::StdErr(se) => format!("{v} ± {}", num(se)),
+        Uncertainty::Ci95(i) | Uncertainty::Wilson95(i) => {
+            format!("{v} (95% CI [{}, {}])", num(i.lo), num(i.hi))
+        }
+        Uncertainty::None | Uncertainty::PerPath { .. } => v,
+    }
 }
 
-fn capital(out: &mut String, c: &CapitalMetrics) {
-    let title = format!(
-        "Capital (alpha {}, {}x, {} bps; T0 {} USD)",
-        c.alpha,
-        c.leverage,
-        c.spread_bps,
-        num(c.initial_capital_usd)
-    );
-    let liquidation = (
-        num(c.liquidation_probability),
-        format!(
-            "{} paths; Wilson 95% CI [{}, {}]",
-            c.liquidation_count,
-            num(c.liquidation_probability_ci95.lo),
-            num(c.liquidation_probability_ci95.hi)
-        ),
-    );
-    let rows = vec![
-        ("roi_mean", pm(c.roi_mean, c.roi_mean_se), "share of T0"),
-        ("roi_p05", ci(c.roi_p05, &c.roi_p05_ci95), "share of T0"),
-        ("roi_p95", ci(c.roi_p95, &c.roi_p95_ci95), "share of T0"),
-        (
-            "max_drawdown_p95",
-            ci(c.max_drawdown_p95, &c.max_drawdown_p95_ci95),
-            "share of peak",
-        ),
-        ("liquidation_probability", liquidation, "share of paths"),
-        (
-            "peg_deviation_frequency",
-            pm(c.peg_deviation_frequency, c.peg_deviation_frequency_se),
-            "share of path-epochs",
-        ),
-        (
-            "external_liquidity_floor_violations",
-            count_per_path(
-                c.external_liquidity_floor_violations,
-                c.external_liquidity_floor_violations_per_path,
-                c.external_liquidity_floor_violations_per_path_se,
-            ),
-            "path-epochs",
-        ),
-        (
-            "volatility_throttle_events",
-            count_per_path(
-                c.volatility_throttle_events,
-                c.volatility_throttle_events_per_path,
-                c.volatility_throttle_events_per_path_se,
-            ),
-            "events",
-        ),
-        (
-            "spread_adjustment_events",
-            count_per_path(
-                c.spread_adjustment_events,
-                c.spread_adjustment_events_per_path,
-                c.spread_adjustment_events_per_path_se,
-            ),
-            "events",
-        ),
-    ];
-    metric_table(out, &title, rows);
+fn metric_table(out: &mut String, title: &str, rows: &[&Metric]) {
+    let _ = writeln!(out, "\n### {title}\n");
+    table_head(out, &["metric", "value", "uncertainty", "unit"]);
+    for m in rows {
+        row(
+            out,
+            &[
+                format!("`{}`", m.label),
+                value(m),
+                uncertainty(m),
+                m.unit.to_string(),
+            ],
+        );
+    }
 }
 
-fn optimizer(out: &mut String, o: &OptimizerResult) {
+/// The optimizer's counts and its top deployable candidate: rank and posture, then the
+/// candidate's rows.
+fn optimizer(out: &mut String, o: &OptimizerResult, rows: &[&Metric]) {
     let deployable = o.candidates.iter().filter(|c| c.deployable).count();
     let _ = writeln!(
         out,
@@ -276,32 +224,16 @@ fn optimizer(out: &mut String, o: &OptimizerResult) {
         return;
     };
     table_head(out, &["top deployable candidate", "value"]);
-    let rows = [
-        ("rank", t.rank.to_string()),
-        (
-            "posture",
+    row(out, &["`rank`".to_string(), t.rank.to_string()]);
+    row(
+        out,
+        &[
+            "`posture`".to_string(),
             format!("{}x, alpha {}, {} bps", t.leverage, t.alpha, t.spread_bps),
-        ),
-        ("score", num(t.score)),
-        (
-            "roi_mean",
-            format!("{} ± {}", num(t.roi_mean), num(t.roi_mean_se)),
-        ),
-        ("roi_p05", num(t.roi_p05)),
-        ("max_drawdown_p95", num(t.max_drawdown_p95)),
-        (
-            "liquidation_probability",
-            format!(
-                "{} (95% CI [{}, {}])",
-                num(t.liquidation_probability),
-                num(t.liquidation_probability_ci95.lo),
-                num(t.liquidation_probability_ci95.hi)
-            ),
-        ),
-        ("peg_deviation_frequency", num(t.peg_deviation_frequency)),
-    ];
-    for (k, v) in rows {
-        row(out, &[format!("`{k}`"), v]);
+        ],
+    );
+    for m in rows {
+        row(out, &[format!("`{}`", m.label), value_inline(m)]);
     }
 }
 

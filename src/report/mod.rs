@@ -1,8 +1,12 @@
-//! Renderers: turn a `Scorecard` into text, one file per format. They never run the
-//! engine and never compute a statistic that is not in the scorecard.
+//! Renderers: turn a `Scorecard` into the bytes of one output format, one file per format
+//! (`json`, `table`, `markdown`, `prometheus`), each behind the [`Renderer`] trait. They
+//! never run the engine and never compute a statistic that is not in the scorecard; the
+//! metrics they list come from `crate::scorecard::catalog`. `diff` renders a comparison
+//! of two scorecards, `validate` the CI gate's report, `output` writes the bytes.
 
 pub mod alert_rules;
 pub mod alert_tests;
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod output;
@@ -10,15 +14,51 @@ pub mod prometheus;
 pub mod table;
 pub mod validate;
 
-use crate::cli::Format;
+use clap::ValueEnum;
+
+use crate::error::Result;
 use crate::scorecard::Scorecard;
 
-/// Renders `card` in `format`.
-pub fn render(card: &Scorecard, format: Format) -> String {
+/// Output format of a scorecard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Human-readable tables.
+    Table,
+    /// The full scorecard as JSON (stable, diffable).
+    Json,
+    /// A Markdown summary to paste into a review: run, gates, key metrics.
+    Markdown,
+    /// Prometheus text exposition format for node_exporter's textfile collector.
+    Prometheus,
+}
+
+/// Output format of a report that is not a scorecard (`validate`, `diff`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DataFormat {
+    /// Human-readable tables.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// Turns a scorecard into the bytes of one output format.
+pub trait Renderer {
+    /// The rendered scorecard; an error is a failure of pmmsim itself
+    /// (`Error::Internal`), never of the scorecard.
+    fn render(&self, card: &Scorecard) -> Result<Vec<u8>>;
+}
+
+/// The renderer of `format`.
+pub fn renderer(format: Format) -> Box<dyn Renderer> {
     match format {
-        Format::Table => table::render(card),
-        Format::Json => json::render(card),
-        Format::Markdown => markdown::render(card),
-        Format::Prometheus => prometheus::render(card),
+        Format::Table => Box::new(table::TableRenderer),
+        Format::Json => Box::new(json::JsonRenderer),
+        Format::Markdown => Box::new(markdown::MarkdownRenderer),
+        Format::Prometheus => Box::new(prometheus::PrometheusRenderer),
     }
+}
+
+/// Renders `card` in `format`.
+pub fn render(card: &Scorecard, format: Format) -> Result<Vec<u8>> {
+    renderer(format).render(card)
 }

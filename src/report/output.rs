@@ -7,19 +7,20 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Writes `text` to `target` (`None` or `-` = stdout).
-pub fn emit(text: &str, target: Option<&Path>) -> Result<()> {
+/// Writes `output` (rendered text or bytes) to `target` (`None` or `-` = stdout).
+pub fn emit(output: impl AsRef<[u8]>, target: Option<&Path>) -> Result<()> {
+    let bytes = output.as_ref();
     match target {
-        None => write_stdout(text),
-        Some(p) if p == Path::new("-") => write_stdout(text),
-        Some(path) => write_atomic(path, text.as_bytes()),
+        None => write_stdout(bytes),
+        Some(p) if p == Path::new("-") => write_stdout(bytes),
+        Some(path) => write_atomic(path, bytes),
     }
 }
 
-fn write_stdout(text: &str) -> Result<()> {
+fn write_stdout(bytes: &[u8]) -> Result<()> {
     let stdout = io::stdout();
     let mut lock = stdout.lock();
-    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+    match lock.write_all(bytes).and_then(|()| lock.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(source) => Err(Error::Io {
             path: PathBuf::from("<stdout>"),

@@ -1,12 +1,19 @@
 //! Human-readable tables (comfy-table). Styling only when stdout is a terminal and
 //! `NO_COLOR` is unset; otherwise plain ASCII so the output is stable for snapshots.
+//! The routing and capital rows come from the metric catalog; the gates, pools, chains,
+//! attribution terms and optimizer candidates are tables of the scorecard's records.
 
 use std::io::IsTerminal;
 
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{Cell, ContentArrangement, Table};
 
-use crate::scorecard::{RoutingMetrics, Scorecard};
+use super::Renderer;
+use crate::error::Result;
+use crate::optimizer::OptimizerResult;
+use crate::scorecard::Scorecard;
+use crate::scorecard::capital::CapitalMetrics;
+use crate::scorecard::catalog::{Catalog, Metric, Section, Uncertainty, Value, View};
 
 /// A table with the shared style (plain ASCII unless stdout is a styled terminal).
 pub fn new_table(header: &[&str]) -> Table {
@@ -44,8 +51,19 @@ fn pm(v: f64, se: f64) -> String {
     format!("{} ± {}", num(v), num(se))
 }
 
+/// Renders the scorecard as human-readable tables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableRenderer;
+
+impl Renderer for TableRenderer {
+    fn render(&self, card: &Scorecard) -> Result<Vec<u8>> {
+        Ok(render(card).into_bytes())
+    }
+}
+
 /// The whole scorecard as tables.
-pub fn render(card: &Scorecard) -> String {
+fn render(card: &Scorecard) -> String {
+    let catalog = Catalog::of(card);
     let i = &card.inputs;
     let mut out = format!(
         "pmmsim scorecard: {}\n{}\n{} paths x {} epochs of {} day(s), seed {}, graph {}/{}, inputs {}\n\n",
@@ -60,10 +78,11 @@ pub fn render(card: &Scorecard) -> String {
         &i.inputs_hash[..12.min(i.inputs_hash.len())]
     );
     out.push_str("Routing (mean over paths ± standard error)\n");
-    out.push_str(&routing_table(&card.routing).to_string());
+    out.push_str(&routing_table(&catalog.rows(Section::Routing, View::Table)).to_string());
     if let Some(c) = &card.capital {
         out.push_str("\n\nCapital (mean over paths ± standard error; intervals are 95%)\n");
-        out.push_str(&capital_table(c).to_string());
+        let rows = catalog.rows(Section::Capital, View::Table);
+        out.push_str(&capital_table(c, &rows).to_string());
         out.push_str("\n\nPnL attribution (contribution to roi_mean)\n");
         let mut t = new_table(&["term", "roi contribution", "USD per path"]);
         for a in &c.pnl_attribution {
@@ -144,196 +163,76 @@ pub fn render(card: &Scorecard) -> String {
     out
 }
 
-fn routing_table(r: &RoutingMetrics) -> Table {
+/// Routing rows: value (± standard error) and unit. A count shows its mean per path in
+/// parentheses; an interval is not shown (the JSON and the Markdown digest have it).
+fn routing_table(rows: &[&Metric]) -> Table {
     let mut t = new_table(&["metric", "value", "unit"]);
-    let rows: Vec<(&str, String, &str)> = vec![
-        (
-            "capture_mean",
-            pm(r.capture_mean, r.capture_mean_se),
-            "share of volume",
-        ),
-        (
-            "capture_p95",
-            pm(r.capture_p95, r.capture_p95_se),
-            "share of volume",
-        ),
-        ("churn_mean", pm(r.churn_mean, r.churn_mean_se), "per epoch"),
-        ("churn_p95", pm(r.churn_p95, r.churn_p95_se), "per epoch"),
-        ("churn_max", num(r.churn_max), "per epoch"),
-        (
-            "intervention_cost_total",
-            pm(r.intervention_cost_total, r.intervention_cost_total_se),
-            "USD per path",
-        ),
-        (
-            "intervention_cost_inject_total",
-            pm(
-                r.intervention_cost_inject_total,
-                r.intervention_cost_inject_total_se,
-            ),
-            "USD per path",
-        ),
-        (
-            "intervention_cost_withdraw_total",
-            pm(
-                r.intervention_cost_withdraw_total,
-                r.intervention_cost_withdraw_total_se,
-            ),
-            "USD per path",
-        ),
-        (
-            "intervention_cost_per_1M_volume",
-            pm(
-                r.intervention_cost_per_1m_volume,
-                r.intervention_cost_per_1m_volume_se,
-            ),
-            "USD",
-        ),
-        (
-            "volume_total",
-            pm(r.volume_total, r.volume_total_se),
-            "USD per path",
-        ),
-        (
-            "fees_total",
-            pm(r.fees_total, r.fees_total_se),
-            "USD per path",
-        ),
-        (
-            "peak_deviation_bps_pre_arb",
-            pm(
-                r.peak_deviation_bps_pre_arb,
-                r.peak_deviation_bps_pre_arb_se,
-            ),
-            "bps",
-        ),
-        (
-            "peak_deviation_bps",
-            pm(r.peak_deviation_bps, r.peak_deviation_bps_se),
-            "bps",
-        ),
-        (
-            "peak_deviation_bps_post_bot",
-            pm(
-                r.peak_deviation_bps_post_bot,
-                r.peak_deviation_bps_post_bot_se,
-            ),
-            "bps",
-        ),
-        (
-            "peak_deviation_bps_post_bot_p95",
-            num(r.peak_deviation_bps_post_bot_p95),
-            "bps",
-        ),
-        (
-            "arb_volume_total",
-            pm(r.arb_volume_total, r.arb_volume_total_se),
-            "USD per path",
-        ),
-        (
-            "arb_profit_total",
-            pm(r.arb_profit_total, r.arb_profit_total_se),
-            "USD per path",
-        ),
-        (
-            "path_concentration_index",
-            pm(r.path_concentration_index, r.path_concentration_index_se),
-            "HHI",
-        ),
-        (
-            "reflexive_route_count",
-            format!(
-                "{} ({} per path)",
-                r.reflexive_route_count,
-                num(r.reflexive_route_count_per_path)
-            ),
-            "routes",
-        ),
-        (
-            "stalled_volume_total",
-            num(r.stalled_volume_total),
-            "USD per path",
-        ),
-    ];
-    for (name, value, unit) in rows {
-        t.add_row(vec![name.to_string(), value, unit.to_string()]);
+    for m in rows {
+        let value = match (m.value, m.uncertainty) {
+            (Value::Count(n), Uncertainty::PerPath { mean, .. }) => {
+                format!("{n} ({} per path)", num(mean))
+            }
+            _ => value(m),
+        };
+        t.add_row(vec![m.label.to_string(), value, m.unit.to_string()]);
     }
     t
 }
 
-fn ci(i: &crate::scorecard::Interval) -> String {
-    format!("[{}, {}]", num(i.lo), num(i.hi))
-}
-
-fn capital_table(c: &crate::scorecard::capital::CapitalMetrics) -> Table {
+/// Capital rows: the posture, then value (± standard error) and a note. Rows that share
+/// a label share one row (values joined by ` / `, the unit as the note).
+fn capital_table(c: &CapitalMetrics, rows: &[&Metric]) -> Table {
     let mut t = new_table(&["metric", "value", "note"]);
-    let rows: Vec<(&str, String, String)> = vec![
-        (
-            "posture",
-            format!("alpha {} / {}x / {} bps", c.alpha, c.leverage, c.spread_bps),
-            format!("T0 {} USD", num(c.initial_capital_usd)),
-        ),
-        ("roi_mean", pm(c.roi_mean, c.roi_mean_se), String::new()),
-        ("roi_p05", num(c.roi_p05), ci(&c.roi_p05_ci95)),
-        ("roi_p95", num(c.roi_p95), ci(&c.roi_p95_ci95)),
-        (
-            "pnl p05 / p50 / p95",
-            format!(
-                "{} / {} / {}",
-                num(c.pnl_distribution.p05),
-                num(c.pnl_distribution.p50),
-                num(c.pnl_distribution.p95)
-            ),
-            "USD".into(),
-        ),
-        (
-            "max_drawdown_p95",
-            num(c.max_drawdown_p95),
-            ci(&c.max_drawdown_p95_ci95),
-        ),
-        (
-            "liquidation_probability",
-            num(c.liquidation_probability),
-            format!(
-                "{} paths, Wilson {}",
-                c.liquidation_count,
-                ci(&c.liquidation_probability_ci95)
-            ),
-        ),
-        (
-            "peg_deviation_frequency",
-            pm(c.peg_deviation_frequency, c.peg_deviation_frequency_se),
-            format!("{} path-epochs", c.peg_deviation_count),
-        ),
-        (
-            "external_liquidity_floor_violations",
-            c.external_liquidity_floor_violations.to_string(),
-            format!(
-                "{} unrepaired after the clamp",
-                c.external_liquidity_floor_violations_unrepaired
-            ),
-        ),
-        (
-            "volatility_throttle_events",
-            c.volatility_throttle_events.to_string(),
-            format!("{} per path", num(c.volatility_throttle_events_per_path)),
-        ),
-        (
-            "spread_adjustment_events",
-            c.spread_adjustment_events.to_string(),
-            format!("{} per path", num(c.spread_adjustment_events_per_path)),
-        ),
-    ];
-    for (name, value, note) in rows {
-        t.add_row(vec![name.to_string(), value, note]);
+    t.add_row(vec![
+        "posture".to_string(),
+        format!("alpha {} / {}x / {} bps", c.alpha, c.leverage, c.spread_bps),
+        format!("T0 {} USD", num(c.initial_capital_usd)),
+    ]);
+    for group in rows.chunk_by(|a, b| a.label == b.label) {
+        let (first, note) = match group {
+            [one] => (one, note(one)),
+            [first, ..] => (first, first.unit.to_string()),
+            [] => continue,
+        };
+        let values: Vec<String> = group.iter().map(|m| value(m)).collect();
+        t.add_row(vec![first.label.to_string(), values.join(" / "), note]);
     }
     t
+}
+
+/// `v ± se` for a mean, the count for a count, the number otherwise.
+fn value(m: &Metric) -> String {
+    match (m.value, m.uncertainty) {
+        (Value::Real(v), Uncertainty::StdErr(se)) => pm(v, se),
+        (Value::Real(v), _) => num(v),
+        (Value::Count(n), _) => n.to_string(),
+    }
+}
+
+/// The note of a capital row: its context count and its interval, else a count's mean
+/// per path.
+fn note(m: &Metric) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = m.row.and_then(|r| r.context) {
+        parts.push(format!("{} {}", c.count, c.noun));
+    }
+    match m.uncertainty {
+        Uncertainty::Ci95(i) => parts.push(format!("[{}, {}]", num(i.lo), num(i.hi))),
+        Uncertainty::Wilson95(i) => {
+            parts.push(format!("Wilson [{}, {}]", num(i.lo), num(i.hi)));
+        }
+        Uncertainty::PerPath { mean, .. } if parts.is_empty() => {
+            parts.push(format!("{} per path", num(mean)));
+        }
+        _ => {}
+    }
+    parts.join(", ")
 }
 
 /// Rows of the candidates table shown (the JSON has them all).
 const TOP_CANDIDATES: usize = 10;
 
-fn optimizer_tables(o: &crate::optimizer::OptimizerResult) -> String {
+fn optimizer_tables(o: &OptimizerResult) -> String {
     let mut out = format!(
         "\n\nOptimizer: {} candidates on the same {} paths (top {})\n",
         o.candidates.len(),

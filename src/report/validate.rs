@@ -1,11 +1,22 @@
-//! The `validate` report as tables.
+//! The `validate` report as tables or JSON.
 
 use crate::app::validate::ValidationReport;
+use crate::error::Result;
 
+use super::DataFormat;
+use super::json::pretty_json;
 use super::table::{new_table, num};
 
-/// Renders the validation report: configs, bridge rule, gates, evidence, verdict.
-pub fn render(r: &ValidationReport) -> String {
+/// Renders the validation report in `format`.
+pub fn render(report: &ValidationReport, format: DataFormat) -> Result<Vec<u8>> {
+    match format {
+        DataFormat::Json => pretty_json(report, "the validation report"),
+        DataFormat::Table => Ok(tables(report).into_bytes()),
+    }
+}
+
+/// The validation report as tables: configs, bridge rule, gates, evidence, verdict.
+fn tables(r: &ValidationReport) -> String {
     let mut out = String::from("Config files\n");
     let mut t = new_table(&["file", "status"]);
     for c in &r.configs {

@@ -2,11 +2,9 @@
 //! standard errors, exact quantiles over paths with order-statistic intervals, and the
 //! per-pool, per-chain and per-link tables. Pure: it never runs the engine.
 
-use super::{
-    ChainCost, ChainOutflow, Interval, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics,
-};
+use super::{ChainCost, ChainOutflow, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics};
 use crate::engine::{BatchResult, BatchTotals, PathOutcome, Setup};
-use crate::stats::{MeanEstimate, Z95, mean_estimate, quantile_sorted};
+use crate::stats::{MeanEstimate, mean_estimate, quantile_with_ci};
 
 /// Worst pools listed in the scorecard.
 const WORST_POOLS: usize = 5;
@@ -24,27 +22,6 @@ pub fn merge_batches<'a>(
         paths.extend(batch.paths.iter());
     }
     (paths, totals)
-}
-
-/// A quantile over paths with a distribution-free 95% interval from order statistics.
-pub fn quantile_with_ci(values: &[f64], p: f64) -> (f64, Interval) {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n == 0 {
-        return (0.0, Interval { lo: 0.0, hi: 0.0 });
-    }
-    let nf = n as f64;
-    let half = Z95 * (nf * p * (1.0 - p)).sqrt();
-    let lo_idx = ((nf * p - half).floor().max(1.0) as usize).min(n) - 1;
-    let hi_idx = ((nf * p + half).ceil().max(1.0) as usize).min(n) - 1;
-    (
-        quantile_sorted(&sorted, p),
-        Interval {
-            lo: sorted[lo_idx],
-            hi: sorted[hi_idx],
-        },
-    )
 }
 
 fn est(paths: &[&PathOutcome], f: impl Fn(&PathOutcome) -> f64) -> MeanEstimate {

@@ -6,13 +6,12 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Interval;
-use super::build::quantile_with_ci;
 use super::gates::{Comparison, Gate, Severity};
 use crate::config::Policy;
 use crate::engine::PathOutcome;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::TERMS;
-use crate::stats::{Histogram, histogram, mean_estimate, wilson};
+use crate::stats::{Histogram, histogram, mean_estimate, quantile_with_ci, wilson};
 
 /// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
 const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);

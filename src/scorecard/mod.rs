@@ -2,15 +2,19 @@
 //! Field names are the ones users know from the source documents; each estimate carries
 //! its Monte Carlo uncertainty beside it (`_se` for means, `_ci95` for quantiles and
 //! probabilities). Everything two runs with the same inputs must share comes before
-//! `run_info`, which holds the only volatile values (time, duration, host).
+//! `run_info`, which holds the only volatile values (time, duration, host). `catalog`
+//! lists its metrics once for every output format.
 
 pub mod assemble;
 pub mod build;
 pub mod capital;
+pub mod catalog;
 pub mod gates;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+pub use crate::stats::Interval;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -62,13 +66,6 @@ pub struct InputsInfo {
     pub pool_count: u64,
     pub link_count: u64,
     pub route_count: u64,
-}
-
-/// A value with its 95% confidence interval.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Interval {
-    pub lo: f64,
-    pub hi: f64,
 }
 
 /// Routing metrics (model.md section 3). Means are over paths of a per-path figure and

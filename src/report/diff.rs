@@ -1,0 +1,175 @@
+//! A `diff` comparison rendered as tables (the header and verdict, every gate, every
+//! headline metric, and the detail rows that changed) or as JSON (every row). Pure
+//! rendering: the comparison itself is `crate::diff`.
+
+use super::DataFormat;
+use super::json::pretty_json;
+use super::table::{new_table, num};
+use crate::diff::{DiffReport, GateDiff, Level, MetricDiff, Side, Status};
+use crate::error::Result;
+
+/// Changed detail rows the table lists; more than this (typical when the inputs differ)
+/// are counted, and `--format json` has them all.
+const MAX_DETAIL_ROWS: usize = 40;
+
+/// The comparison in `format`.
+pub fn render(report: &DiffReport, format: DataFormat) -> Result<Vec<u8>> {
+    match format {
+        DataFormat::Table => Ok(render_table(report).into_bytes()),
+        DataFormat::Json => pretty_json(report, "the diff"),
+    }
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or("-".into(), num)
+}
+
+fn signed(v: Option<f64>) -> String {
+    match v {
+        Some(c) if c > 0.0 => format!("+{}", num(c)),
+        other => opt(other),
+    }
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or("-".into(), |r| format!("{:+.2}%", r * 100.0))
+}
+
+fn pass(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "pass",
+        Some(false) => "FAIL",
+        None => "-",
+    }
+}
+
+/// The header: files, runs, inputs and the verdict with its reasons.
+fn header(r: &DiffReport) -> String {
+    let side = |label: &str, s: &Side| {
+        format!(
+            "{label} {}: {}, {} paths x {} epochs, seed {}, inputs {}\n",
+            s.file,
+            s.scenario,
+            s.paths,
+            s.epochs,
+            s.seed,
+            &s.inputs_hash[..12.min(s.inputs_hash.len())]
+        )
+    };
+    let mut out = String::from("pmmsim diff\n");
+    out.push_str(&side("base", &r.base));
+    out.push_str(&side("new ", &r.new));
+    out.push_str(&format!("inputs: {}\n", r.inputs));
+    if r.base.scenario != r.new.scenario {
+        out.push_str("note: the two scorecards are of different scenarios\n");
+    }
+    let s = &r.summary;
+    out.push_str(&format!(
+        "result: {} ({} critical, {} warning; {} of {} metrics changed)\n",
+        s.worst.as_str(),
+        s.critical.len(),
+        s.warning.len(),
+        s.changed,
+        s.changed + s.unchanged
+    ));
+    for g in r.gates.iter().filter(|g| g.severity > Level::Info) {
+        out.push_str(&format!(
+            "  {:<8} gate {} {}: {} {}, threshold {}\n",
+            g.severity.as_str(),
+            g.name,
+            g.status.as_str(),
+            g.metric,
+            opt(g.new_value),
+            g.threshold
+        ));
+    }
+    for m in &r.metrics {
+        if let Some(reason) = &m.reason {
+            out.push_str(&format!("  warning  {}: {reason}\n", m.metric));
+        }
+    }
+    out
+}
+
+fn gate_table(gates: &[GateDiff]) -> String {
+    let mut t = new_table(&[
+        "gate",
+        "metric",
+        "threshold",
+        "base",
+        "new",
+        "base result",
+        "new result",
+        "status",
+        "severity",
+    ]);
+    for g in gates {
+        t.add_row(vec![
+            g.name.clone(),
+            g.metric.clone(),
+            g.threshold.clone(),
+            opt(g.base_value),
+            opt(g.new_value),
+            pass(g.base_pass).to_string(),
+            pass(g.new_pass).to_string(),
+            g.status.as_str().to_string(),
+            g.severity.as_str().to_string(),
+        ]);
+    }
+    t.to_string()
+}
+
+fn metric_table(rows: &[&MetricDiff]) -> String {
+    let mut t = new_table(&[
+        "metric", "base", "new", "change", "relative", "z", "severity",
+    ]);
+    for m in rows {
+        let change = match m.status {
+            Status::Added => "added".to_string(),
+            Status::Removed => "removed".to_string(),
+            _ => signed(m.change),
+        };
+        t.add_row(vec![
+            m.metric.clone(),
+            opt(m.base),
+            opt(m.new),
+            change,
+            percent(m.relative_change),
+            m.z.map_or("-".into(), |z| format!("{z:+.2}")),
+            m.severity.as_str().to_string(),
+        ]);
+    }
+    t.to_string()
+}
+
+/// The comparison as tables: every gate, every headline metric, and the per-chain,
+/// per-pool, per-link, per-term and frontier rows that changed.
+fn render_table(r: &DiffReport) -> String {
+    let mut out = header(r);
+    out.push_str("\nGates\n");
+    out.push_str(&gate_table(&r.gates));
+    let headline: Vec<&MetricDiff> = r.metrics.iter().filter(|m| !m.detail).collect();
+    out.push_str("\n\nMetrics (z = change / combined standard error)\n");
+    out.push_str(&metric_table(&headline));
+    let (changed, unchanged): (Vec<&MetricDiff>, Vec<&MetricDiff>) = r
+        .metrics
+        .iter()
+        .filter(|m| m.detail)
+        .partition(|m| m.status != Status::Unchanged);
+    if changed.is_empty() || changed.len() > MAX_DETAIL_ROWS {
+        out.push_str(&format!(
+            "\n\nDetail rows (per chain, pool, link, term, leverage): {} changed, {} unchanged; \
+             --format json lists every row.\n",
+            changed.len(),
+            unchanged.len()
+        ));
+    } else {
+        out.push_str("\n\nDetail rows that changed (per chain, pool, link, term, leverage)\n");
+        out.push_str(&metric_table(&changed));
+        out.push_str(&format!(
+            "\n{} unchanged detail row(s) not shown; --format json lists every row.\n",
+            unchanged.len()
+        ));
+    }
+    out
+}
