@@ -2,14 +2,13 @@
 //! the parameters the capital overlay runs on.
 
 use super::check::Checker;
+use super::params::{
+    ParamError, PegParams, RedemptionParams, SleeveInputs, SleeveParams, VolatilityParams,
+    rebalance_rate,
+};
 use super::policy::Policy;
 use super::raw::RawCapital;
 use crate::error::InputError;
-use crate::model::ParamError;
-use crate::model::capital::SleeveParams;
-use crate::model::peg::PegParams;
-use crate::model::redemptions::RedemptionParams;
-use crate::model::volatility::VolatilityParams;
 
 /// The checked capital assumptions.
 #[derive(Debug, Clone)]
@@ -98,14 +97,15 @@ impl CapitalSpec {
             1.0,
         )?;
         let s = &raw.sleeve;
-        let sleeve = SleeveParams::new(
-            s.yield_apr,
-            s.borrow_apr,
-            s.collateral_beta,
-            policy.ltv.hard_ceiling,
-            s.liquidation_penalty,
-            c.range(&at("sleeve.unwindCostBps"), s.unwind_cost_bps, 0.0, 5_000.0)? / 1e4,
-        )
+        let sleeve = SleeveParams::new(SleeveInputs {
+            yield_apr: s.yield_apr,
+            borrow_apr: s.borrow_apr,
+            collateral_beta: s.collateral_beta,
+            hard_ltv: policy.ltv.hard_ceiling,
+            liquidation_penalty: s.liquidation_penalty,
+            unwind_cost: c.range(&at("sleeve.unwindCostBps"), s.unwind_cost_bps, 0.0, 5_000.0)?
+                / 1e4,
+        })
         .map_err(param(&c, "capitalEfficiency.sleeve"))?;
         let v = &raw.volatility;
         c.non_negative(&at("volatility.sigma0"), v.sigma0)?;
@@ -142,10 +142,7 @@ impl CapitalSpec {
             spread_bps,
             deployable_profile: raw.deployable_profile,
             reserve_apr: raw.reserve_apr,
-            rebalance_rate: crate::model::capital::rebalance_rate(
-                dt,
-                raw.rebalance_duration_days / 365.0,
-            ),
+            rebalance_rate: rebalance_rate(dt, raw.rebalance_duration_days / 365.0),
             unwind_capacity: raw.unwind_capacity,
             transfer_cost: raw.transfer_cost_bps / 1e4,
             redemption_market_share: raw.redemption_market_share,

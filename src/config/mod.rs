@@ -8,6 +8,7 @@
 pub mod capital;
 pub mod check;
 pub mod deployment;
+pub mod params;
 pub mod parse;
 pub mod policy;
 pub mod raw;
