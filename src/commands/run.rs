@@ -242,12 +242,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
 
 /// Whether the sweep runs: `--optimizer`, or the scenario's `optimizer.enabled`.
 fn optimizer_on(setup: &Setup, flag: bool) -> Result<bool> {
-    let enabled = setup
-        .scenario
-        .raw
-        .optimizer
-        .as_ref()
-        .is_some_and(|o| o.enabled);
+    let enabled = setup.scenario.optimizer.as_ref().is_some_and(|o| o.enabled);
     if (flag || enabled) && setup.scenario.capital.is_none() {
         return Err(Error::Usage(format!(
             "--optimizer needs a capital scenario; `{}` is routing-only (no capitalEfficiency block)",
@@ -286,7 +281,7 @@ fn sweep_counted(
         .capital
         .as_ref()
         .ok_or_else(|| Error::Usage("the optimizer needs a capital scenario".into()))?;
-    let block = setup.scenario.raw.optimizer.as_ref();
+    let block = setup.scenario.optimizer.as_ref();
     let grid = optimizer::grid(block, spec, &setup.policy);
     let paths = paths_override
         .or(block.and_then(|b| b.paths))
