@@ -6,16 +6,14 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::RunArgs;
-use crate::config::parse::parse_json;
-use crate::config::raw::RawScenario;
-use crate::config::{ConfigSource, Scenario};
+use crate::config::{ConfigSource, Overrides, ResolvedInputs};
 use crate::engine::{self, BatchResult, Setup, Shard};
 use crate::error::{Error, Result};
 use crate::optimizer::{self, OptimizerResult};
 use crate::report::{self, output::emit};
 use crate::scorecard::assemble::assemble;
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
-use crate::shard::{PARTIAL_KIND, PartialRun, ResolvedInputs};
+use crate::shard::{PARTIAL_KIND, PartialRun};
 use crate::timings;
 
 use super::Outcome;
@@ -28,47 +26,22 @@ pub struct Prepared {
     pub inputs: ResolvedInputs,
 }
 
-/// Loads the policy, deployment and scenario, applying `--paths/--epochs/--seed`.
+/// Loads the policy, deployment and scenario, applying `--paths/--epochs/--seed` and
+/// `--volume-scale`.
 pub fn prepare(args: &RunArgs) -> Result<Prepared> {
     let source = ConfigSource::new(args.config_dir.clone());
-    let policy = source.policy(args.policy.as_deref())?;
-    let deployment = source.deployment()?;
-    let file = source.scenario_text(&args.scenario)?;
-    let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
-    if let Some(paths) = args.paths {
-        raw.monte_carlo.paths = paths;
-    }
-    if let Some(epochs) = args.epochs {
-        raw.monte_carlo.epochs = epochs;
-    }
-    if let Some(seed) = args.seed {
-        raw.monte_carlo.seed = seed;
-    }
-    if let Some(scale) = args.volume_scale {
-        if !(scale.is_finite() && scale >= 0.0) {
-            return Err(Error::Usage(format!(
-                "--volume-scale must be a number >= 0, got {scale}"
-            )));
-        }
-        let scaled = (f64::from(raw.order_flow.trades_per_epoch) * scale).round();
-        raw.order_flow.trades_per_epoch = scaled.min(f64::from(u32::MAX)) as u32;
-    }
-    let inputs = ResolvedInputs {
-        scenario: to_value(&raw)?,
-        policy: to_value(&*policy)?,
-        deployment: to_value(&*deployment)?,
+    let overrides = Overrides {
+        paths: args.paths,
+        epochs: args.epochs,
+        seed: args.seed,
+        volume_scale: args.volume_scale,
     };
-    let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+    let run = source.load_run(&args.scenario, args.policy.as_deref(), &overrides)?;
     Ok(Prepared {
-        setup: Setup::new(scenario, policy)?,
-        inputs_hash: inputs.hash(),
-        inputs,
+        setup: Setup::new(run.scenario, run.policy)?,
+        inputs_hash: run.inputs_hash,
+        inputs: run.resolved,
     })
-}
-
-fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value)
-        .map_err(|e| Error::Usage(format!("cannot serialise the inputs: {e}")))
 }
 
 /// The batches of one (possibly sharded) run, and how it went.
