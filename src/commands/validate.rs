@@ -243,7 +243,7 @@ pub fn validate(args: &ValidateArgs) -> Result<Outcome> {
         .iter()
         .map(|g| EvidenceGate {
             name: g.name.clone(),
-            status: g.status.clone(),
+            status: g.status.as_str().to_string(),
             evidence: g.evidence.clone(),
         })
         .collect();

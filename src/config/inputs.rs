@@ -121,15 +121,17 @@ impl ConfigSource {
         policy_file: Option<&Path>,
         overrides: &Overrides,
     ) -> Result<RunInputs> {
-        let policy = self.policy(policy_file)?;
-        let deployment = self.deployment()?;
+        let (raw_policy, policy_display) = self.raw_policy(policy_file)?;
+        let policy = Policy::check(raw_policy.clone(), &policy_display)?;
+        let (raw_deployment, deployment_display) = self.raw_deployment()?;
+        let deployment = Deployment::check(raw_deployment.clone(), &deployment_display)?;
         let file = self.scenario_text(scenario)?;
         let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
         overrides.apply(&mut raw)?;
         let resolved = ResolvedInputs {
             scenario: to_value(&raw)?,
-            policy: to_value(&*policy)?,
-            deployment: to_value(&*deployment)?,
+            policy: to_value(&raw_policy)?,
+            deployment: to_value(&raw_deployment)?,
         };
         let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
         Ok(RunInputs {

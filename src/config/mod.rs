@@ -9,6 +9,7 @@
 
 pub mod capital;
 pub mod check;
+pub mod commitments;
 pub mod deployment;
 pub mod hash;
 pub mod inputs;
@@ -20,13 +21,15 @@ pub mod scenario;
 
 use std::path::{Path, PathBuf};
 
-pub use deployment::{Commitments, Deployment};
+pub use commitments::Commitments;
+pub use deployment::Deployment;
 pub use hash::canonical_hash;
 pub use inputs::{Overrides, ResolvedInputs, RunInputs};
 pub use policy::Policy;
 pub use scenario::Scenario;
 
 use crate::error::{Error, InputError, Result};
+use raw::{RawDeployment, RawPolicy};
 
 /// Relative paths of the config files.
 pub const POLICY_FILE: &str = "capital-efficiency-policy.json";
@@ -124,19 +127,29 @@ impl ConfigSource {
 
     /// The policy, from `override_file` when given.
     pub fn policy(&self, override_file: Option<&Path>) -> Result<Policy> {
+        let (raw, file) = self.raw_policy(override_file)?;
+        Ok(Policy::check(raw, &file)?)
+    }
+
+    /// The parsed, unchecked policy and the name of its file.
+    fn raw_policy(&self, override_file: Option<&Path>) -> Result<(RawPolicy, String)> {
         let file = match override_file {
             Some(path) => read_file(path)?,
             None => self.read(POLICY_FILE)?,
         };
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Policy::check(raw, &file.display)?)
+        Ok((parse::parse_json(&file.text, &file.display)?, file.display))
     }
 
     /// The deployment status.
     pub fn deployment(&self) -> Result<Deployment> {
+        let (raw, file) = self.raw_deployment()?;
+        Ok(Deployment::check(raw, &file)?)
+    }
+
+    /// The parsed, unchecked deployment status and the name of its file.
+    fn raw_deployment(&self) -> Result<(RawDeployment, String)> {
         let file = self.read(DEPLOYMENT_FILE)?;
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Deployment::check(raw, &file.display)?)
+        Ok((parse::parse_json(&file.text, &file.display)?, file.display))
     }
 
     /// The treasury liquidity commitments.
