@@ -44,7 +44,7 @@ fn sweep(c: &mut Criterion) {
     let paths = 4;
     let s = setup(name, paths);
     let spec = s.scenario.capital.as_ref().expect("capital scenario");
-    let grid = optimizer::grid(s.scenario.raw.optimizer.as_ref(), spec, &s.policy);
+    let grid = optimizer::grid(s.scenario.optimizer.as_ref(), spec, &s.policy);
     let epochs = u64::from(s.scenario.monte_carlo.epochs);
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
-use crate::config::raw::RawOptimizer;
+use crate::config::scenario::OptimizerSpec;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::Candidate;
 use crate::stats::{Interval, mean_estimate, quantile_with_ci, wilson};
@@ -33,16 +33,15 @@ pub struct Rejected {
     pub reason: String,
 }
 
-/// Builds the grid (leverage x alpha x spread, in that nesting order).
-pub fn grid(block: Option<&RawOptimizer>, spec: &CapitalSpec, policy: &Policy) -> Grid {
+/// Builds the grid (leverage x alpha x spread, in that nesting order). Without a block,
+/// [`DEFAULT_LEVERAGE`]; without alpha or spread values, the scenario's own.
+pub fn grid(block: Option<&OptimizerSpec>, spec: &CapitalSpec, policy: &Policy) -> Grid {
     let leverage = block.map_or(DEFAULT_LEVERAGE.to_vec(), |b| b.leverage.clone());
     let alpha = block
-        .map(|b| b.alpha.clone())
-        .filter(|v| !v.is_empty())
+        .and_then(|b| b.alpha.clone())
         .unwrap_or_else(|| vec![spec.alpha]);
     let spread = block
-        .map(|b| b.spread_bps.clone())
-        .filter(|v| !v.is_empty())
+        .and_then(|b| b.spread_bps.clone())
         .unwrap_or_else(|| vec![spec.spread_bps]);
     let hard = policy.leverage.hard_limit;
     let mut out = Grid {

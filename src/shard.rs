@@ -4,11 +4,9 @@
 //! coverage) and rebuilds the scorecard from their batches in path order, through the
 //! same code as an unsharded run, so the two are identical apart from `run_info`.
 
-use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::config::raw::{RawDeployment, RawPolicy, RawScenario};
-use crate::config::{Deployment, Policy, Scenario, canonical_hash};
+use crate::config::{ResolvedInputs, RunInputs};
 use crate::engine::{BatchResult, Setup, Shard};
 use crate::error::InputError;
 
@@ -32,25 +30,6 @@ pub fn parse_shard(text: &str) -> Result<Shard, String> {
         return Err(format!("expected 0 <= K < N, got {index}/{count}"));
     }
     Ok(Shard { index, count })
-}
-
-/// The resolved inputs of a run, as hashed into `inputs_hash`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ResolvedInputs {
-    #[schemars(with = "serde_json::Value")]
-    pub scenario: serde_json::Value,
-    #[schemars(with = "serde_json::Value")]
-    pub policy: serde_json::Value,
-    #[schemars(with = "serde_json::Value")]
-    pub deployment: serde_json::Value,
-}
-
-impl ResolvedInputs {
-    /// SHA-256 of the canonical JSON of the three inputs.
-    pub fn hash(&self) -> String {
-        let value = serde_json::json!({ "scenario": self.scenario, "policy": self.policy, "deployment": self.deployment });
-        canonical_hash(&value)
-    }
 }
 
 /// One shard's result.
@@ -85,20 +64,8 @@ pub fn setup_from(part: &PartialRun, file: &str) -> crate::error::Result<Setup> 
         .at("inputs")
         .into());
     }
-    let de = |v: &serde_json::Value, what: &str| -> Result<String, InputError> {
-        serde_json::to_string(v)
-            .map_err(|e| InputError::new(file, e.to_string()).at(format!("inputs.{what}")))
-    };
-    let policy: RawPolicy =
-        crate::config::parse::parse_json(&de(&part.inputs.policy, "policy")?, file)?;
-    let policy = Policy::check(policy, file)?;
-    let deployment: RawDeployment =
-        crate::config::parse::parse_json(&de(&part.inputs.deployment, "deployment")?, file)?;
-    let deployment = Deployment::check(deployment, file)?;
-    let raw: RawScenario =
-        crate::config::parse::parse_json(&de(&part.inputs.scenario, "scenario")?, file)?;
-    let scenario = Scenario::check(raw, &deployment, &policy, file)?;
-    Setup::new(scenario, policy)
+    let run = RunInputs::from_resolved(part.inputs.clone(), file)?;
+    Setup::new(run.scenario, run.policy)
 }
 
 /// Checks that `parts` (with their file names) are the complete, disjoint shards of one

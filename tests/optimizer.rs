@@ -5,6 +5,7 @@
 use pmmsim::app::Silent;
 use pmmsim::app::sweep::sweep;
 use pmmsim::config::raw::{RawOptimizer, RawScenario};
+use pmmsim::config::scenario::OptimizerSpec;
 use pmmsim::config::{ConfigSource, Scenario};
 use pmmsim::engine::Setup;
 use pmmsim::optimizer::grid;
@@ -68,6 +69,7 @@ fn leverage_above_the_hard_limit_is_rejected_before_simulation() {
         spread_bps: vec![],
         paths: None,
     };
+    let block = OptimizerSpec::check(&block, &setup.policy, "test").expect("valid block");
     let g = grid(Some(&block), spec, &setup.policy);
     assert_eq!(g.candidates.len(), 1);
     assert_eq!(g.rejected.len(), 1);

@@ -5,24 +5,12 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Progress, unix_now, with_threads};
-use crate::config::parse::parse_json;
-use crate::config::raw::RawScenario;
-use crate::config::{ConfigSource, Scenario};
+use crate::config::{ConfigSource, Overrides, ResolvedInputs};
 use crate::engine::{self, BatchResult, Setup, Shard};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::scorecard::assemble::assemble;
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
-use crate::shard::{PARTIAL_KIND, PartialRun, ResolvedInputs};
-
-/// Values given on the command line that replace the scenario's own.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Overrides {
-    pub paths: Option<u64>,
-    pub epochs: Option<u32>,
-    pub seed: Option<u64>,
-    /// Multiplies the scenario's trades per epoch.
-    pub volume_scale: Option<f64>,
-}
+use crate::shard::{PARTIAL_KIND, PartialRun};
 
 /// What to run: a scenario (name or file), where configs come from, and overrides.
 #[derive(Debug, Clone, Default)]
@@ -41,48 +29,20 @@ pub struct PreparedRun {
     pub inputs: ResolvedInputs,
 }
 
-/// Loads the policy, deployment and scenario of `request` and applies its overrides.
+/// Loads and checks the policy, deployment and scenario of `request`, applying its
+/// overrides; the inputs hash is computed at load time, in `config`.
 pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
     let source = ConfigSource::new(request.config_dir.clone());
-    let policy = source.policy(request.policy.as_deref())?;
-    let deployment = source.deployment()?;
-    let file = source.scenario_text(&request.scenario)?;
-    let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
-    let o = request.overrides;
-    if let Some(paths) = o.paths {
-        raw.monte_carlo.paths = paths;
-    }
-    if let Some(epochs) = o.epochs {
-        raw.monte_carlo.epochs = epochs;
-    }
-    if let Some(seed) = o.seed {
-        raw.monte_carlo.seed = seed;
-    }
-    if let Some(scale) = o.volume_scale {
-        if !(scale.is_finite() && scale >= 0.0) {
-            return Err(Error::Usage(format!(
-                "--volume-scale must be a number >= 0, got {scale}"
-            )));
-        }
-        let scaled = (f64::from(raw.order_flow.trades_per_epoch) * scale).round();
-        raw.order_flow.trades_per_epoch = scaled.min(f64::from(u32::MAX)) as u32;
-    }
-    let inputs = ResolvedInputs {
-        scenario: to_value(&raw)?,
-        policy: to_value(&*policy)?,
-        deployment: to_value(&*deployment)?,
-    };
-    let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+    let inputs = source.load_run(
+        &request.scenario,
+        request.policy.as_deref(),
+        &request.overrides,
+    )?;
     Ok(PreparedRun {
-        setup: Setup::new(scenario, policy)?,
-        inputs_hash: inputs.hash(),
-        inputs,
+        setup: Setup::new(inputs.scenario, inputs.policy)?,
+        inputs_hash: inputs.inputs_hash,
+        inputs: inputs.resolved,
     })
-}
-
-fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(value)
-        .map_err(|e| Error::Internal(format!("cannot serialise the inputs: {e}")))
 }
 
 /// The batches of one (possibly sharded) run, and how it went.

@@ -9,12 +9,7 @@ use crate::optimizer::{self, OptimizerResult};
 /// Whether the sweep runs: asked for (`--optimizer`), or the scenario's
 /// `optimizer.enabled`. Asking for it on a routing-only scenario is an error.
 pub fn optimizer_enabled(setup: &Setup, asked: bool) -> Result<bool> {
-    let enabled = setup
-        .scenario
-        .raw
-        .optimizer
-        .as_ref()
-        .is_some_and(|o| o.enabled);
+    let enabled = setup.scenario.optimizer.as_ref().is_some_and(|o| o.enabled);
     if (asked || enabled) && setup.scenario.capital.is_none() {
         return Err(Error::Usage(format!(
             "--optimizer needs a capital scenario; `{}` is routing-only (no capitalEfficiency block)",
@@ -51,7 +46,7 @@ pub fn sweep(
         .capital
         .as_ref()
         .ok_or_else(|| Error::Usage("the optimizer needs a capital scenario".into()))?;
-    let block = setup.scenario.raw.optimizer.as_ref();
+    let block = setup.scenario.optimizer.as_ref();
     let grid = optimizer::grid(block, spec, &setup.policy);
     let paths = paths
         .or(block.and_then(|b| b.paths))

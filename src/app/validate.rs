@@ -8,7 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Progress;
-use super::run::{Overrides, RunRequest, prepare, simulate};
+use super::run::{RunRequest, prepare, simulate};
+use crate::config::Overrides;
 use crate::config::{ConfigSource, Deployment, Policy};
 use crate::error::{Error, Result};
 use crate::scorecard::Scorecard;
@@ -242,7 +243,7 @@ pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<Va
         .iter()
         .map(|g| EvidenceGate {
             name: g.name.clone(),
-            status: g.status.clone(),
+            status: g.status.as_str().to_string(),
             evidence: g.evidence.clone(),
         })
         .collect();

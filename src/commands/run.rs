@@ -4,9 +4,10 @@
 use std::time::Instant;
 
 use crate::app::Progress;
-use crate::app::run::{Overrides, RunRequest, prepare, run_shard, simulate};
+use crate::app::run::{RunRequest, prepare, run_shard, simulate};
 use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
+use crate::config::Overrides;
 use crate::error::{Error, Result};
 use crate::report::{self, output::emit};
 use crate::timings;

@@ -1,20 +1,46 @@
-//! Checked deployment status and treasury liquidity commitments.
-
-use std::ops::Deref;
+//! The checked deployment status: the hub, every chain once with its anchors (a spoke
+//! has at least one), and the pools deployed on them with depths, `k` and fees in range.
 
 use super::check::Checker;
-use super::raw::{RawCommitments, RawDeployment};
+use super::raw::{RawChain, RawDeployedPool, RawDeployment};
 use crate::error::InputError;
 
 /// A validated `deployment-status.json`.
-#[derive(Debug, Clone)]
-pub struct Deployment(RawDeployment);
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deployment {
+    /// The hub chain; listed in `chains`.
+    pub hub_chain_id: u64,
+    /// Every chain once, in file order.
+    pub chains: Vec<DeployedChain>,
+}
 
-impl Deref for Deployment {
-    type Target = RawDeployment;
-    fn deref(&self) -> &RawDeployment {
-        &self.0
-    }
+/// One chain of the deployment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployedChain {
+    pub chain_id: u64,
+    pub name: String,
+    /// The chain's anchor stables; the first is its hub anchor (empty only on the hub).
+    pub anchors: Vec<String>,
+    /// Deployed PMM pools.
+    pub pools: Vec<DeployedPool>,
+}
+
+/// A deployed PMM pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeployedPool {
+    /// Base token (cW token, or canonical token on the hub).
+    pub base: String,
+    /// Quote token (anchor); differs from `base`.
+    pub quote: String,
+    /// Target inventory per side, USD; `> 0`.
+    pub depth_usd: f64,
+    /// DODO slippage factor, in [0, 1].
+    pub k: f64,
+    /// Fee, bps, in [0, 1000].
+    pub fee_bps: f64,
+    pub enabled: bool,
+    /// Contract address, informational.
+    pub address: Option<String>,
 }
 
 impl Deployment {
@@ -52,58 +78,39 @@ impl Deployment {
                 }
             }
         }
-        Ok(Self(raw))
+        Ok(Self {
+            hub_chain_id: raw.hub_chain_id,
+            chains: raw.chains.into_iter().map(DeployedChain::from).collect(),
+        })
     }
 
     /// The chain entry for `chain_id`.
-    pub fn chain(&self, chain_id: u64) -> Option<&super::raw::RawChain> {
+    pub fn chain(&self, chain_id: u64) -> Option<&DeployedChain> {
         self.chains.iter().find(|c| c.chain_id == chain_id)
     }
 }
 
-/// A validated `treasury-liquidity-commitments.json`.
-#[derive(Debug, Clone)]
-pub struct Commitments(RawCommitments);
-
-impl Deref for Commitments {
-    type Target = RawCommitments;
-    fn deref(&self) -> &RawCommitments {
-        &self.0
+impl From<RawChain> for DeployedChain {
+    fn from(raw: RawChain) -> Self {
+        Self {
+            chain_id: raw.chain_id,
+            name: raw.name,
+            anchors: raw.anchors,
+            pools: raw.pools.into_iter().map(DeployedPool::from).collect(),
+        }
     }
 }
 
-impl Commitments {
-    pub fn check(
-        raw: RawCommitments,
-        deployment: &Deployment,
-        file: &str,
-    ) -> Result<Self, InputError> {
-        let c = Checker::new(file);
-        for (i, item) in raw.commitments.iter().enumerate() {
-            let at = format!("commitments[{i}]");
-            if deployment.chain(item.chain_id).is_none() {
-                return Err(c.error(
-                    &format!("{at}.chainId"),
-                    format!("chain {} is not in deployment-status.json", item.chain_id),
-                ));
-            }
-            c.non_negative(&format!("{at}.amountUsd"), item.amount_usd)?;
-            c.non_negative(
-                &format!("{at}.availabilityLagEpochs"),
-                item.availability_lag_epochs,
-            )?;
-            c.non_negative(
-                &format!("{at}.bridgeLatencyEpochs"),
-                item.bridge_latency_epochs,
-            )?;
-            c.non_negative(&format!("{at}.bridgeReserveUsd"), item.bridge_reserve_usd)?;
-            if item.bridge_reserve_usd > item.amount_usd {
-                return Err(c.error(
-                    &format!("{at}.bridgeReserveUsd"),
-                    "the bridge reserve is part of the committed amount and cannot exceed it",
-                ));
-            }
+impl From<RawDeployedPool> for DeployedPool {
+    fn from(raw: RawDeployedPool) -> Self {
+        Self {
+            base: raw.base,
+            quote: raw.quote,
+            depth_usd: raw.depth_usd,
+            k: raw.k,
+            fee_bps: raw.fee_bps,
+            enabled: raw.enabled,
+            address: raw.address,
         }
-        Ok(Self(raw))
     }
 }

@@ -1,13 +1,19 @@
-//! Configuration: the JSON files users edit, parsed strictly (`raw`, `parse`), validated
-//! into checked types (`policy`, `deployment`, `scenario`), and the embedded defaults
-//! that make `pmmsim run <name>` work from any directory.
+//! Configuration, the bottom layer of pmmsim: the JSON files users edit, parsed strictly
+//! (`raw`, `parse`), validated into checked types (`policy`, `deployment`, `scenario`,
+//! `capital`, `params`), the inputs of a run with their hash (`inputs`, `hash`), and the
+//! embedded defaults that make `pmmsim run <name>` work from any directory. Nothing past
+//! this module sees a raw serde type of a run's inputs; nothing here imports the model.
 //!
 //! Resolution: a file under `--config-dir` wins; otherwise the embedded copy is used. A
 //! scenario argument that ends in `.json` or names an existing file is read from disk.
 
 pub mod capital;
 pub mod check;
+pub mod commitments;
 pub mod deployment;
+pub mod hash;
+pub mod inputs;
+pub mod params;
 pub mod parse;
 pub mod policy;
 pub mod raw;
@@ -15,13 +21,15 @@ pub mod scenario;
 
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
-pub use deployment::{Commitments, Deployment};
+pub use commitments::Commitments;
+pub use deployment::Deployment;
+pub use hash::canonical_hash;
+pub use inputs::{Overrides, ResolvedInputs, RunInputs};
 pub use policy::Policy;
 pub use scenario::Scenario;
 
 use crate::error::{Error, InputError, Result};
+use raw::{RawDeployment, RawPolicy};
 
 /// Relative paths of the config files.
 pub const POLICY_FILE: &str = "capital-efficiency-policy.json";
@@ -119,19 +127,29 @@ impl ConfigSource {
 
     /// The policy, from `override_file` when given.
     pub fn policy(&self, override_file: Option<&Path>) -> Result<Policy> {
+        let (raw, file) = self.raw_policy(override_file)?;
+        Ok(Policy::check(raw, &file)?)
+    }
+
+    /// The parsed, unchecked policy and the name of its file.
+    fn raw_policy(&self, override_file: Option<&Path>) -> Result<(RawPolicy, String)> {
         let file = match override_file {
             Some(path) => read_file(path)?,
             None => self.read(POLICY_FILE)?,
         };
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Policy::check(raw, &file.display)?)
+        Ok((parse::parse_json(&file.text, &file.display)?, file.display))
     }
 
     /// The deployment status.
     pub fn deployment(&self) -> Result<Deployment> {
+        let (raw, file) = self.raw_deployment()?;
+        Ok(Deployment::check(raw, &file)?)
+    }
+
+    /// The parsed, unchecked deployment status and the name of its file.
+    fn raw_deployment(&self) -> Result<(RawDeployment, String)> {
         let file = self.read(DEPLOYMENT_FILE)?;
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Deployment::check(raw, &file.display)?)
+        Ok((parse::parse_json(&file.text, &file.display)?, file.display))
     }
 
     /// The treasury liquidity commitments.
@@ -207,43 +225,4 @@ fn read_file(path: &Path) -> Result<ConfigText> {
         display: path.display().to_string(),
         text,
     })
-}
-
-/// SHA-256 (hex) of the canonical JSON of `value`: object keys sorted, no whitespace.
-pub fn canonical_hash(value: &serde_json::Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    let digest = Sha256::digest(out.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn write_canonical(value: &serde_json::Value, out: &mut String) {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                out.push_str(&Value::String((*key).clone()).to_string());
-                out.push(':');
-                write_canonical(&map[*key], out);
-            }
-            out.push('}');
-        }
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(']');
-        }
-        other => out.push_str(&other.to_string()),
-    }
 }

@@ -13,32 +13,7 @@ pub mod routing;
 pub mod shocks;
 pub mod volatility;
 
-use std::fmt;
-
-/// A model parameter outside its allowed range. `field` is the config key (camelCase, as
-/// users write it) so the config layer can point at the JSON path.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl ParamError {
-    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
-    }
-}
-
-impl fmt::Display for ParamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
-    }
-}
-
-impl std::error::Error for ParamError {}
+pub use crate::config::params::ParamError;
 
 /// Shared helpers and tolerances of the model pieces' Monte Carlo unit tests.
 #[cfg(test)]

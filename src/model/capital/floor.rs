@@ -45,11 +45,11 @@ impl SleeveParams {
         }
         let f = unit(floor);
         let t0 = b.total();
-        let k_sleeve = self.unwind_cost * b.leverage();
+        let k_sleeve = self.unwind_cost() * b.leverage();
         if b.equity() > 0.0 && k_sleeve < 1.0 {
             let need = (f * b.total() - b.reserve) / (1.0 - k_sleeve * (1.0 - f));
             let cap = unwind_capacity.max(0.0) * t0.max(0.0);
-            let t = b.move_reserve_from_sleeve(need.min(cap), self.unwind_cost);
+            let t = b.move_reserve_from_sleeve(need.min(cap), self.unwind_cost());
             out.refilled_from_sleeve = t.delivered;
             out.cost += t.cost;
         }

@@ -40,11 +40,11 @@ impl SleeveParams {
     /// then `M`, any rest left as debt). Remaining equity stays as unlevered collateral.
     #[inline]
     pub fn check_liquidation(&self, b: &mut Buckets) -> Option<Liquidation> {
-        if !(b.debt > 0.0 && b.ltv() >= self.hard_ltv) {
+        if !(b.debt > 0.0 && b.ltv() >= self.hard_ltv()) {
             return None;
         }
         let debt = b.debt;
-        let needed = debt / (1.0 - self.liquidation_penalty);
+        let needed = debt / (1.0 - self.liquidation_penalty());
         if needed <= b.collateral {
             b.collateral -= needed;
             b.debt = 0.0;
@@ -56,7 +56,7 @@ impl SleeveParams {
             });
         }
         let sold = b.collateral.max(0.0);
-        let proceeds = sold * (1.0 - self.liquidation_penalty);
+        let proceeds = sold * (1.0 - self.liquidation_penalty());
         let shortfall = debt - proceeds;
         let from_reserve = shortfall.min(b.reserve).max(0.0);
         b.reserve -= from_reserve;
@@ -85,7 +85,7 @@ impl SleeveParams {
             return LeverageChange::default();
         }
         let m = max_ltv.max(0.0);
-        let denom = 1.0 - self.unwind_cost - m;
+        let denom = 1.0 - self.unwind_cost() - m;
         let x = if denom > 0.0 {
             (b.debt - m * b.collateral) / denom
         } else {
@@ -116,7 +116,7 @@ impl SleeveParams {
                 cost: 0.0,
             }
         } else if goal < b.collateral {
-            let denom = 1.0 - l * self.unwind_cost;
+            let denom = 1.0 - l * self.unwind_cost();
             let x = if denom > 0.0 {
                 (b.collateral - goal) / denom
             } else {
@@ -132,7 +132,7 @@ impl SleeveParams {
     /// with the proceeds `x (1 - unwindCost)`.
     #[inline]
     fn sell_to_repay(&self, b: &mut Buckets, x: f64) -> LeverageChange {
-        let full = b.debt / (1.0 - self.unwind_cost);
+        let full = b.debt / (1.0 - self.unwind_cost());
         let x = x.min(b.collateral).min(full);
         if x.is_nan() || x <= 0.0 {
             return LeverageChange::default();
@@ -140,7 +140,7 @@ impl SleeveParams {
         let repaid = if x >= full {
             b.debt
         } else {
-            x * (1.0 - self.unwind_cost)
+            x * (1.0 - self.unwind_cost())
         };
         b.collateral -= x;
         b.debt = if x >= full {

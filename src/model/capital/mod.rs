@@ -25,11 +25,12 @@ mod leverage;
 mod rebalance;
 mod sleeve;
 
+pub use crate::config::params::{SleeveInputs, SleeveParams, rebalance_rate};
 pub use buckets::{AllocationTargets, Buckets, Liquid, Transfer};
 pub use floor::FloorClamp;
 pub use leverage::{LeverageChange, Liquidation};
 pub use rebalance::RebalanceOutcome;
-pub use sleeve::{SleeveGrowth, SleeveParams};
+pub use sleeve::SleeveGrowth;
 
 /// Rounding allowance, as a share of `T`: `R` counts as below the floor only if
 /// `R < floor * T - FLOOR_TOLERANCE * |T|`, so a transfer that lands exactly on the floor is not
@@ -48,18 +49,6 @@ fn leverage_or_one(x: f64) -> f64 {
     if x > 1.0 && x.is_finite() { x } else { 1.0 }
 }
 
-/// The rebalancer's rate `rho = min(1, sqrt(dt / rebalance_duration))` (seed 002's rule): the
-/// share of the gap to target closed per epoch. `dt` and `rebalance_duration` in years; a
-/// non-positive duration means immediate (1).
-#[inline]
-pub fn rebalance_rate(dt: f64, rebalance_duration: f64) -> f64 {
-    if rebalance_duration > 0.0 {
-        unit((dt / rebalance_duration).sqrt())
-    } else {
-        1.0
-    }
-}
-
 /// Helpers and tolerances shared by the tests of every file of this module.
 #[cfg(test)]
 mod test_support {
@@ -74,7 +63,15 @@ mod test_support {
     pub(super) const DT: f64 = 1.0 / 365.0;
 
     pub(super) fn params() -> SleeveParams {
-        SleeveParams::new(0.06, 0.04, 0.5, 0.75, 0.05, 0.002).unwrap()
+        SleeveParams::new(SleeveInputs {
+            yield_apr: 0.06,
+            borrow_apr: 0.04,
+            collateral_beta: 0.5,
+            hard_ltv: 0.75,
+            liquidation_penalty: 0.05,
+            unwind_cost: 0.002,
+        })
+        .unwrap()
     }
 
     pub(super) fn targets(alpha: f64, pmm_share: f64, leverage: f64) -> AllocationTargets {

@@ -66,7 +66,7 @@ impl SleeveParams {
         let (rho, f, k_liquid) = (unit(rate), unit(floor), unit(cost_rate));
         let t1 = b.total();
         let x = [b.slot(0), b.slot(1), b.slot(2)];
-        let k_sleeve = self.unwind_cost * b.leverage();
+        let k_sleeve = self.unwind_cost() * b.leverage();
         let sleeve_can_source = x[0] > 0.0 && k_sleeve < 1.0;
         let reserve_above_floor = x[2] >= f * t1;
         let k = [k_sleeve.min(1.0), k_liquid, k_liquid];
@@ -108,7 +108,7 @@ impl SleeveParams {
             let gap = rho * (target[i] - x[i]);
             if gap < 0.0 {
                 let t = match i {
-                    0 => b.unwind_sleeve(-gap, self.unwind_cost),
+                    0 => b.unwind_sleeve(-gap, self.unwind_cost()),
                     1 => b.take_liquid(Liquid::Pmm, -gap, k_liquid),
                     _ => b.take_liquid(Liquid::Reserve, -gap, k_liquid),
                 };
@@ -235,7 +235,15 @@ mod tests {
 
     #[test]
     fn rebalance_without_costs_moves_a_fixed_share_of_the_gap() {
-        let p = SleeveParams::new(0.06, 0.04, 0.5, 0.75, 0.05, 0.0).unwrap();
+        let p = SleeveParams::new(crate::model::capital::SleeveInputs {
+            yield_apr: 0.06,
+            borrow_apr: 0.04,
+            collateral_beta: 0.5,
+            hard_ltv: 0.75,
+            liquidation_penalty: 0.05,
+            unwind_cost: 0.0,
+        })
+        .unwrap();
         let mut b = Buckets::allocate(1e8, &targets(0.2, 0.7, 1.5));
         let (y, m, r, t) = (b.equity(), b.pmm, b.reserve, b.total());
         let tgt = targets(0.5, 0.4, 1.5);

@@ -1,10 +1,9 @@
-//! Serde types that mirror the JSON config files one to one (first parsing stage).
-//!
-//! Every struct denies unknown keys so a typo is an error, never a silently ignored
-//! setting. Nothing here is validated beyond its JSON type: `config::checked` turns these
-//! into the types the engine sees. Keys are camelCase, as the source documents write them.
+//! Serde mirror of `config/scenarios/<name>.json`: one simulation setup. The
+//! `capitalEfficiency` block lives in `capital.rs`.
 
 use serde::{Deserialize, Serialize};
+
+use super::capital::RawCapital;
 
 /// `config/scenarios/<name>.json`: one simulation setup.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -59,7 +58,7 @@ pub struct RawScenario {
     pub gate_profile: String,
     /// Capital assumptions; absent for a routing-only baseline.
     #[serde(default)]
-    pub capital_efficiency: Option<super::capital::RawCapital>,
+    pub capital_efficiency: Option<RawCapital>,
     /// Optimizer grid; absent when the scenario has no sweep.
     #[serde(default)]
     pub optimizer: Option<RawOptimizer>,
@@ -359,200 +358,6 @@ impl Default for RawMonteCarlo {
             seed: 42,
         }
     }
-}
-
-/// `config/deployment-status.json`: the chains and the pools deployed on them.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawDeployment {
-    pub hub_chain_id: u64,
-    pub chains: Vec<RawChain>,
-}
-
-/// One chain of the deployment.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawChain {
-    pub chain_id: u64,
-    pub name: String,
-    /// The chain's anchor stables; the first is its hub anchor.
-    pub anchors: Vec<String>,
-    /// Deployed PMM pools.
-    #[serde(default)]
-    pub pools: Vec<RawDeployedPool>,
-}
-
-/// A deployed PMM pool.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawDeployedPool {
-    /// Base token (cW token, or canonical token on the hub).
-    pub base: String,
-    /// Quote token (anchor).
-    pub quote: String,
-    /// Target inventory per side, USD.
-    pub depth_usd: f64,
-    pub k: f64,
-    pub fee_bps: f64,
-    #[serde(default = "default_true")]
-    pub enabled: bool,
-    /// Contract address, informational.
-    #[serde(default)]
-    pub address: Option<String>,
-}
-
-fn default_true() -> bool {
-    true
-}
-
-/// `config/treasury-liquidity-commitments.json`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawCommitments {
-    /// Free text: who approved, when.
-    #[serde(default)]
-    pub note: Option<String>,
-    pub commitments: Vec<RawCommitment>,
-}
-
-/// One documented source of treasury liquidity on one chain.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawCommitment {
-    pub chain_id: u64,
-    /// Source, e.g. `treasury multisig`.
-    pub source: String,
-    /// Committed amount, USD.
-    pub amount_usd: f64,
-    /// Epochs before the funds can be used.
-    pub availability_lag_epochs: f64,
-    /// Bridge latency to the chain, epochs.
-    pub bridge_latency_epochs: f64,
-    /// Amount held as bridge buffer on the chain, USD.
-    pub bridge_reserve_usd: f64,
-}
-
-/// `config/capital-efficiency-policy.json`: institutional defaults and gates.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawPolicy {
-    /// External liquidity floor, share of total capital `T`.
-    pub external_liquidity_floor: f64,
-    pub leverage: RawLeveragePolicy,
-    pub ltv: RawLtvPolicy,
-    pub spread: RawSpreadPolicy,
-    pub volatility: RawVolatilityPolicy,
-    pub peg: RawPegPolicy,
-    pub gates: RawGates,
-    pub routing_gates: RawRoutingGates,
-    pub optimizer: RawOptimizerWeights,
-    /// Gates no simulation can clear.
-    #[serde(default)]
-    pub evidence_gates: Vec<RawEvidenceGate>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawLeveragePolicy {
-    /// Stress-deployable band `[low, high]`, x.
-    pub stress_deployable: [f64; 2],
-    /// Target band for future audited optimisation, x.
-    pub audited_target: [f64; 2],
-    /// Optimizer candidates above this are never deployable, x.
-    pub deployable_cap: f64,
-    /// Candidates above this are rejected before simulation, x.
-    pub hard_limit: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawLtvPolicy {
-    /// Operating ceiling: deleverage above it.
-    pub default_max: f64,
-    /// Liquidation at or above it.
-    pub hard_ceiling: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawSpreadPolicy {
-    /// Target spread band, bps; the low end is the default.
-    pub target_bps: [f64; 2],
-    /// Spread while throttled (`sigma > sigmaCrit`), bps.
-    pub throttle_spread_bps: f64,
-    /// Spread on the peg circuit breaker, bps.
-    pub circuit_breaker_spread_bps: f64,
-    /// Ceiling on any spread, bps.
-    pub ceiling_bps: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawVolatilityPolicy {
-    /// Throttle when annualised sigma exceeds this.
-    pub sigma_crit: f64,
-    /// Effective alpha multiplier while throttled.
-    pub throttle_alpha_factor: f64,
-    /// Effective leverage multiplier while throttled (applied to L - 1).
-    pub throttle_leverage_factor: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawPegPolicy {
-    /// `|P - 1|` above this counts toward `peg_deviation_frequency`.
-    pub deviation_threshold: f64,
-    /// `|P - 1|` above this trips the circuit breaker.
-    pub circuit_break_deviation: f64,
-    /// Normal pool deviation band, bps.
-    pub normal_band_bps: [f64; 2],
-    /// Stress pool deviation band, bps.
-    pub stress_band_bps: [f64; 2],
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawGates {
-    pub max_drawdown_p95: f64,
-    pub liquidation_probability: f64,
-    pub peg_deviation_frequency: f64,
-    pub external_liquidity_floor_violations: f64,
-    /// Minimum `roi_p05` in a deployable profile.
-    pub roi_p05_min: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawRoutingGates {
-    /// Capture corridor `[low, high]`, share of volume.
-    pub capture_corridor: [f64; 2],
-    /// Largest `churn_mean` in a normal scenario, per epoch.
-    pub churn_max_normal: f64,
-    /// Largest `churn_mean` in a stress scenario, per epoch.
-    pub churn_max_stress: f64,
-    /// Largest post-bot peak deviation (p95 over paths), bps: the circuit-break band.
-    pub peak_deviation_bps_max: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawOptimizerWeights {
-    /// Score penalty per unit of liquidation probability.
-    pub liquidation_weight: f64,
-    /// Score penalty per unit of p95 drawdown.
-    pub drawdown_weight: f64,
-    /// Score penalty per unit of peg deviation frequency.
-    pub peg_deviation_weight: f64,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct RawEvidenceGate {
-    pub name: String,
-    /// `external` (needs signed evidence) or `complete`.
-    pub status: String,
-    #[serde(default)]
-    pub evidence: Option<String>,
 }
 
 /// The optimizer grid of a scenario.

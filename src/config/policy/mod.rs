@@ -1,21 +1,32 @@
 //! The checked policy: `RawPolicy` after every range and cross-field rule has passed.
-//! `Policy` can only be built by `Policy::check`, so holding one means it is valid.
+//! Build it with `Policy::check`; its parts are in `types.rs`.
 
-use std::ops::Deref;
+mod types;
+
+pub use types::{
+    CapitalGates, EvidenceGate, EvidenceStatus, LeveragePolicy, LtvPolicy, OptimizerWeights,
+    PegPolicy, RoutingGates, SpreadPolicy, VolatilityPolicy,
+};
 
 use super::check::Checker;
 use super::raw::RawPolicy;
 use crate::error::InputError;
 
 /// A validated `capital-efficiency-policy.json`.
-#[derive(Debug, Clone)]
-pub struct Policy(RawPolicy);
-
-impl Deref for Policy {
-    type Target = RawPolicy;
-    fn deref(&self) -> &RawPolicy {
-        &self.0
-    }
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    /// External liquidity floor, share of total capital `T`; in (0, 1).
+    pub external_liquidity_floor: f64,
+    pub leverage: LeveragePolicy,
+    pub ltv: LtvPolicy,
+    pub spread: SpreadPolicy,
+    pub volatility: VolatilityPolicy,
+    pub peg: PegPolicy,
+    pub gates: CapitalGates,
+    pub routing_gates: RoutingGates,
+    pub optimizer: OptimizerWeights,
+    /// Gates no simulation can clear.
+    pub evidence_gates: Vec<EvidenceGate>,
 }
 
 impl Policy {
@@ -137,14 +148,34 @@ impl Policy {
         c.non_negative("optimizer.liquidationWeight", o.liquidation_weight)?;
         c.non_negative("optimizer.drawdownWeight", o.drawdown_weight)?;
         c.non_negative("optimizer.pegDeviationWeight", o.peg_deviation_weight)?;
-        for (i, gate) in raw.evidence_gates.iter().enumerate() {
-            c.choice(
+        let mut evidence_gates = Vec::with_capacity(raw.evidence_gates.len());
+        for (i, gate) in raw.evidence_gates.into_iter().enumerate() {
+            let status = match c.choice(
                 &format!("evidenceGates[{i}].status"),
                 &gate.status,
                 &["external", "complete"],
-            )?;
+            )? {
+                "complete" => EvidenceStatus::Complete,
+                _ => EvidenceStatus::External,
+            };
+            evidence_gates.push(EvidenceGate {
+                name: gate.name,
+                status,
+                evidence: gate.evidence,
+            });
         }
-        Ok(Self(raw))
+        Ok(Self {
+            external_liquidity_floor: raw.external_liquidity_floor,
+            leverage: raw.leverage.into(),
+            ltv: raw.ltv.into(),
+            spread: raw.spread.into(),
+            volatility: raw.volatility.into(),
+            peg: raw.peg.into(),
+            gates: raw.gates.into(),
+            routing_gates: raw.routing_gates.into(),
+            optimizer: raw.optimizer.into(),
+            evidence_gates,
+        })
     }
 
     /// The default operating spread, bps (low end of the target band).

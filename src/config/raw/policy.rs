@@ -1,0 +1,126 @@
+//! Serde mirror of `config/capital-efficiency-policy.json`: institutional defaults and gates.
+
+use serde::{Deserialize, Serialize};
+
+/// `config/capital-efficiency-policy.json`: institutional defaults and gates.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawPolicy {
+    /// External liquidity floor, share of total capital `T`.
+    pub external_liquidity_floor: f64,
+    pub leverage: RawLeveragePolicy,
+    pub ltv: RawLtvPolicy,
+    pub spread: RawSpreadPolicy,
+    pub volatility: RawVolatilityPolicy,
+    pub peg: RawPegPolicy,
+    pub gates: RawGates,
+    pub routing_gates: RawRoutingGates,
+    pub optimizer: RawOptimizerWeights,
+    /// Gates no simulation can clear.
+    #[serde(default)]
+    pub evidence_gates: Vec<RawEvidenceGate>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawLeveragePolicy {
+    /// Stress-deployable band `[low, high]`, x.
+    pub stress_deployable: [f64; 2],
+    /// Target band for future audited optimisation, x.
+    pub audited_target: [f64; 2],
+    /// Optimizer candidates above this are never deployable, x.
+    pub deployable_cap: f64,
+    /// Candidates above this are rejected before simulation, x.
+    pub hard_limit: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawLtvPolicy {
+    /// Operating ceiling: deleverage above it.
+    pub default_max: f64,
+    /// Liquidation at or above it.
+    pub hard_ceiling: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawSpreadPolicy {
+    /// Target spread band, bps; the low end is the default.
+    pub target_bps: [f64; 2],
+    /// Spread while throttled (`sigma > sigmaCrit`), bps.
+    pub throttle_spread_bps: f64,
+    /// Spread on the peg circuit breaker, bps.
+    pub circuit_breaker_spread_bps: f64,
+    /// Ceiling on any spread, bps.
+    pub ceiling_bps: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawVolatilityPolicy {
+    /// Throttle when annualised sigma exceeds this.
+    pub sigma_crit: f64,
+    /// Effective alpha multiplier while throttled.
+    pub throttle_alpha_factor: f64,
+    /// Effective leverage multiplier while throttled (applied to L - 1).
+    pub throttle_leverage_factor: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawPegPolicy {
+    /// `|P - 1|` above this counts toward `peg_deviation_frequency`.
+    pub deviation_threshold: f64,
+    /// `|P - 1|` above this trips the circuit breaker.
+    pub circuit_break_deviation: f64,
+    /// Normal pool deviation band, bps.
+    pub normal_band_bps: [f64; 2],
+    /// Stress pool deviation band, bps.
+    pub stress_band_bps: [f64; 2],
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawGates {
+    pub max_drawdown_p95: f64,
+    pub liquidation_probability: f64,
+    pub peg_deviation_frequency: f64,
+    pub external_liquidity_floor_violations: f64,
+    /// Minimum `roi_p05` in a deployable profile.
+    pub roi_p05_min: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawRoutingGates {
+    /// Capture corridor `[low, high]`, share of volume.
+    pub capture_corridor: [f64; 2],
+    /// Largest `churn_mean` in a normal scenario, per epoch.
+    pub churn_max_normal: f64,
+    /// Largest `churn_mean` in a stress scenario, per epoch.
+    pub churn_max_stress: f64,
+    /// Largest post-bot peak deviation (p95 over paths), bps: the circuit-break band.
+    pub peak_deviation_bps_max: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawOptimizerWeights {
+    /// Score penalty per unit of liquidation probability.
+    pub liquidation_weight: f64,
+    /// Score penalty per unit of p95 drawdown.
+    pub drawdown_weight: f64,
+    /// Score penalty per unit of peg deviation frequency.
+    pub peg_deviation_weight: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawEvidenceGate {
+    pub name: String,
+    /// `external` (needs signed evidence) or `complete`.
+    pub status: String,
+    #[serde(default)]
+    pub evidence: Option<String>,
+}
