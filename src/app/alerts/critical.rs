@@ -4,7 +4,7 @@
 use super::runbook::{self, Step};
 use super::{AlertRule, Arm, Check, Op, SCENARIO, VALUE};
 use crate::config::Policy;
-use crate::report::prometheus::names;
+use crate::scorecard::catalog::prometheus_names as names;
 
 /// A critical rule from one policy gate.
 struct GateSpec {

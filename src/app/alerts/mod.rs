@@ -11,7 +11,7 @@ mod warning;
 
 use crate::config::Policy;
 use crate::diff::NOISE_Z;
-use crate::report::prometheus::names;
+use crate::scorecard::catalog::prometheus_names as names;
 
 /// Rising-versus-baseline rules compare with the value this long ago (the previous
 /// nightly scorecard).

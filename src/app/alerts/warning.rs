@@ -5,7 +5,7 @@ use super::runbook::{self, Step};
 use super::{AlertRule, Arm, BASELINE_OFFSET, Check, Op, SCENARIO, VALUE};
 use crate::config::Policy;
 use crate::diff::NOISE_Z;
-use crate::report::prometheus::names;
+use crate::scorecard::catalog::prometheus_names as names;
 
 fn rise_rule(
     alert: &'static str,

@@ -13,6 +13,7 @@
 
 mod capital;
 mod entry;
+pub mod prometheus_names;
 mod routing;
 mod run;
 
