@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Policy;
-use crate::config::capital::CapitalSpec;
+use crate::config::capital::{CapitalSpec, entry_ltv};
 use crate::config::scenario::OptimizerSpec;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::Candidate;
@@ -30,11 +30,15 @@ pub struct Rejected {
     pub leverage: f64,
     pub alpha: f64,
     pub spread_bps: f64,
+    /// Share of the sleeve's collateral in the external asset.
+    pub external_share: f64,
     pub reason: String,
 }
 
-/// Builds the grid (leverage x alpha x spread, in that nesting order). Without a block,
-/// [`DEFAULT_LEVERAGE`]; without alpha or spread values, the scenario's own.
+/// Builds the grid (leverage x alpha x spread x external share, in that nesting order).
+/// Without a block, [`DEFAULT_LEVERAGE`]; without alpha, spread or external-share values,
+/// the scenario's own. A candidate above the hard leverage limit, or whose entry LTV
+/// `(L - 1) / L` is above the policy's maximum LTV, is rejected before simulation.
 pub fn grid(block: Option<&OptimizerSpec>, spec: &CapitalSpec, policy: &Policy) -> Grid {
     let leverage = block.map_or(DEFAULT_LEVERAGE.to_vec(), |b| b.leverage.clone());
     let alpha = block
@@ -43,27 +47,47 @@ pub fn grid(block: Option<&OptimizerSpec>, spec: &CapitalSpec, policy: &Policy) 
     let spread = block
         .and_then(|b| b.spread_bps.clone())
         .unwrap_or_else(|| vec![spec.spread_bps]);
+    let external = block
+        .and_then(|b| b.external_share.clone())
+        .unwrap_or_else(|| vec![spec.sleeve.external_share()]);
     let hard = policy.leverage.hard_limit;
+    let max_ltv = policy.ltv.default_max;
     let mut out = Grid {
         candidates: Vec::new(),
         rejected: Vec::new(),
     };
     for &l in &leverage {
+        let entry_ltv = entry_ltv(l);
+        let reason = if l > hard {
+            Some(format!(
+                "leverage {l}x is above the hard limit {hard}x: rejected before simulation"
+            ))
+        } else if entry_ltv > max_ltv {
+            Some(format!(
+                "leverage {l}x opens at LTV {entry_ltv:.4}, above the policy's maximum LTV \
+                 {max_ltv}: rejected before simulation"
+            ))
+        } else {
+            None
+        };
         for &a in &alpha {
             for &s in &spread {
-                if l > hard {
-                    out.rejected.push(Rejected {
-                        leverage: l,
-                        alpha: a,
-                        spread_bps: s,
-                        reason: format!("leverage {l}x is above the hard limit {hard}x: rejected before simulation"),
-                    });
-                } else {
-                    out.candidates.push(Candidate {
-                        alpha: a,
-                        leverage: l,
-                        spread_bps: s,
-                    });
+                for &e in &external {
+                    match &reason {
+                        Some(reason) => out.rejected.push(Rejected {
+                            leverage: l,
+                            alpha: a,
+                            spread_bps: s,
+                            external_share: e,
+                            reason: reason.clone(),
+                        }),
+                        None => out.candidates.push(Candidate {
+                            alpha: a,
+                            leverage: l,
+                            spread_bps: s,
+                            external_share: e,
+                        }),
+                    }
                 }
             }
         }
@@ -78,6 +102,8 @@ pub struct RankedCandidate {
     pub rank: u32,
     pub leverage: f64,
     pub alpha: f64,
+    /// Share of the sleeve's collateral in the external asset.
+    pub external_share: f64,
     pub spread_bps: f64,
     /// `roi_mean - wL liquidation_probability - wD max_drawdown_p95 - wP peg_deviation_frequency`.
     pub score: f64,
@@ -194,6 +220,7 @@ pub fn rank(
                 rank: 0,
                 leverage: c.leverage,
                 alpha: c.alpha,
+                external_share: c.external_share,
                 spread_bps: c.spread_bps,
                 score,
                 roi_mean: roi_est.mean,

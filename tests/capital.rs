@@ -51,6 +51,11 @@ fn no_noise_no_shocks_no_flow_compounds_in_closed_form() {
     cap.lvr_coefficient = 0.0;
     cap.transfer_cost_bps = 0.0;
     cap.sleeve.unwind_cost_bps = 0.0;
+    for part in &mut cap.sleeve.collateral {
+        if part.volatility.is_some() {
+            part.volatility = Some(0.0);
+        }
+    }
     cap.rebalance_duration_days = 1e-6;
     let (alpha, lev, share) = (cap.alpha, cap.leverage, cap.pmm_share);
     let (y, b, ra) = (cap.sleeve.yield_apr, cap.sleeve.borrow_apr, cap.reserve_apr);

@@ -7,7 +7,7 @@ use super::params::{
     rebalance_rate,
 };
 use super::policy::Policy;
-use super::raw::RawCapital;
+use super::raw::{RawCapital, RawCollateralComponent};
 use crate::error::InputError;
 
 /// The checked capital assumptions.
@@ -65,6 +65,17 @@ impl CapitalSpec {
                 ),
             ));
         }
+        let entry_ltv = entry_ltv(raw.leverage);
+        if entry_ltv > policy.ltv.default_max {
+            return Err(c.error(
+                &at("leverage"),
+                format!(
+                    "leverage {} opens at LTV {entry_ltv:.4}, above the policy's maximum LTV {} \
+                     (ltv.defaultMax); the sleeve may never operate above it",
+                    raw.leverage, policy.ltv.default_max
+                ),
+            ));
+        }
         let spread_bps = match raw.spread_bps {
             Some(s) => c.range(&at("spreadBps"), s, 0.0, policy.spread.ceiling_bps)?,
             None => policy.default_spread_bps(),
@@ -97,14 +108,23 @@ impl CapitalSpec {
             1.0,
         )?;
         let s = &raw.sleeve;
+        let (external_share, stable_volatility) = check_collateral(&c, &s.collateral)?;
+        c.range(&at("sleeve.maxUnwindShare"), s.max_unwind_share, 0.0, 1.0)?;
+        c.positive(
+            &at("externalAsset.depth2PctUsd"),
+            raw.external_asset.depth_2pct_usd,
+        )?;
         let sleeve = SleeveParams::new(SleeveInputs {
             yield_apr: s.yield_apr,
             borrow_apr: s.borrow_apr,
-            collateral_beta: s.collateral_beta,
+            external_share,
+            stable_volatility,
             hard_ltv: policy.ltv.hard_ceiling,
-            liquidation_penalty: s.liquidation_penalty,
+            liquidation: policy.liquidation.clone(),
             unwind_cost: c.range(&at("sleeve.unwindCostBps"), s.unwind_cost_bps, 0.0, 5_000.0)?
                 / 1e4,
+            max_unwind_share: s.max_unwind_share,
+            depth_2pct_usd: raw.external_asset.depth_2pct_usd,
         })
         .map_err(param(&c, "capitalEfficiency.sleeve"))?;
         let v = &raw.volatility;
@@ -156,4 +176,59 @@ impl CapitalSpec {
             redemptions,
         })
     }
+}
+
+/// Checks `sleeve.collateral`: known assets, each at most once, shares in [0, 1] summing
+/// to 1, a volatility only on the stable component. Returns the external share and the
+/// stable component's volatility.
+fn check_collateral(
+    c: &Checker,
+    components: &[RawCollateralComponent],
+) -> Result<(f64, f64), InputError> {
+    let at = |i: usize, field: &str| format!("capitalEfficiency.sleeve.collateral[{i}]{field}");
+    let (mut external, mut stable) = (None, None);
+    for (i, part) in components.iter().enumerate() {
+        let asset = c.choice(&at(i, ".asset"), &part.asset, &["external", "stable"])?;
+        c.range(&at(i, ".share"), part.share, 0.0, 1.0)?;
+        let slot = if asset == "external" {
+            &mut external
+        } else {
+            &mut stable
+        };
+        if slot.is_some() {
+            return Err(c.error(
+                &at(i, ".asset"),
+                format!("`{asset}` is listed twice; give each asset once"),
+            ));
+        }
+        match (asset, part.volatility) {
+            ("external", Some(_)) => {
+                return Err(c.error(
+                    &at(i, ".volatility"),
+                    "the external component moves with the external asset; remove its volatility",
+                ));
+            }
+            ("stable", Some(v)) => {
+                c.range(&at(i, ".volatility"), v, 0.0, 1.0)?;
+            }
+            _ => {}
+        }
+        *slot = Some(part);
+    }
+    let total: f64 = components.iter().map(|p| p.share).sum();
+    if components.is_empty() || (total - 1.0).abs() > 1e-9 {
+        return Err(c.error(
+            "capitalEfficiency.sleeve.collateral",
+            format!("expected components whose shares sum to 1, got a sum of {total}"),
+        ));
+    }
+    Ok((
+        external.map_or(0.0, |p| p.share),
+        stable.and_then(|p| p.volatility).unwrap_or(0.0),
+    ))
+}
+
+/// The LTV `D / C = (L - 1) / L` a sleeve at leverage `L` opens at.
+pub fn entry_ltv(leverage: f64) -> f64 {
+    (leverage - 1.0) / leverage
 }

@@ -79,6 +79,10 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../config/scenarios/bank_run_redemption_spike.json"),
     ),
     (
+        "scenarios/crash_leverage_sensitivity.json",
+        include_str!("../../config/scenarios/crash_leverage_sensitivity.json"),
+    ),
+    (
         "scenarios/leverage_sweep_1x_to_4x.json",
         include_str!("../../config/scenarios/leverage_sweep_1x_to_4x.json"),
     ),

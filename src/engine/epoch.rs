@@ -7,7 +7,7 @@
 //! 1. the epoch's bridge conditions (when the shock schedule changes them);
 //! 2. the epoch's trades (always the first draws of the epoch);
 //! 3. each posture's policy step (its spread, from last epoch's volatility and peg);
-//! 4. the overlay's four draws (only when there is a capital posture);
+//! 4. the overlay's six draws (only when there is a capital posture);
 //! 5. routing, once per distinct pool fee ("branch"), then each posture's settlement.
 //!
 //! Postures start grouped by their fee; when one's fee departs from its group's (its
@@ -262,13 +262,15 @@ pub fn draw_trades(
     }
 }
 
-/// Draws the overlay's four numbers (always after the trades).
+/// Draws the overlay's six numbers (always after the trades).
 pub fn draw_overlay(rng: &mut ChaCha8Rng) -> OverlayDraws {
     OverlayDraws {
         z_asset: rng.sample(StandardNormal),
         z_sigma: rng.sample(StandardNormal),
         z_peg: rng.sample(StandardNormal),
         u_redeem: rng.random(),
+        z_stable: rng.sample(StandardNormal),
+        u_barrier: rng.random(),
     }
 }
 
@@ -297,6 +299,10 @@ pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcom
         spread_events: tally.spread_events,
         breaker_epochs: tally.breaker_epochs,
         attribution: tally.attribution,
+        liquidations: tally.liquidations,
+        first_liquidation_epoch: tally.first_liquidation_epoch,
+        collateral_seized: tally.collateral_seized,
+        epochs_above_max_ltv: tally.epochs_above_max_ltv,
         min_peg: tally.min_peg,
     }
 }

@@ -61,6 +61,18 @@ pub struct CapitalOutcome {
     /// keyed `model::overlay::TERMS[i]` (an `[f64; 7]`, serialised as a plain array).
     pub attribution: crate::model::overlay::Attribution,
     pub min_peg: f64,
+    /// Liquidations on the path (partial ones count one each).
+    #[serde(default)]
+    pub liquidations: u32,
+    /// Epoch (0-based) of the first liquidation.
+    #[serde(default)]
+    pub first_liquidation_epoch: Option<u32>,
+    /// Collateral seized by liquidations, USD at the liquidation price.
+    #[serde(default)]
+    pub collateral_seized: f64,
+    /// Epochs that ended with LTV above the policy's maximum LTV.
+    #[serde(default)]
+    pub epochs_above_max_ltv: u32,
 }
 
 /// Per-path results of one path: routing, plus capital when the scenario has it.

@@ -66,6 +66,7 @@ impl Setup {
                 alpha: c.alpha,
                 leverage: c.leverage,
                 spread_bps: c.spread_bps,
+                external_share: c.sleeve.external_share(),
             })
     }
 }

@@ -3,28 +3,35 @@
 //! The sleeve's growth, liquidation and leverage moves are in `model::capital`.
 
 use super::ParamError;
+use crate::config::policy::LiquidationPolicy;
 
 /// The sleeve's parameters before their check, by name. Pass to [`SleeveParams::new`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SleeveInputs {
     /// `yieldApr`: yield on collateral, per year (0.05 = 5%/yr); finite.
     pub yield_apr: f64,
     /// `borrowApr`: interest on debt, per year; finite, `>= 0`.
     pub borrow_apr: f64,
-    /// `collateralBeta`: collateral return per unit of external-asset return; finite, `>= 0`.
-    pub collateral_beta: f64,
+    /// Share of the collateral in the external asset (the rest is the stable component),
+    /// in [0, 1].
+    pub external_share: f64,
+    /// Annualised volatility of the stable component, finite, `>= 0`.
+    pub stable_volatility: f64,
     /// `hardLtv`: liquidation ceiling on `D / C` (0.75 = 75%); in (0, 1).
     pub hard_ltv: f64,
-    /// `liquidationPenalty`: share of the collateral sold in a liquidation that is lost;
-    /// in [0, 1).
-    pub liquidation_penalty: f64,
+    /// The policy's liquidation terms.
+    pub liquidation: LiquidationPolicy,
     /// `unwindCost`: share of the collateral sold when deleveraging or unwinding that is
     /// lost; in [0, 1).
     pub unwind_cost: f64,
+    /// Most of the collateral one epoch's deleveraging sells, in (0, 1].
+    pub max_unwind_share: f64,
+    /// USD of the external asset sold that moves its price 2%, `> 0`.
+    pub depth_2pct_usd: f64,
 }
 
 /// Validated parameters of the yield sleeve. Build with [`SleeveParams::new`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SleeveParams {
     inputs: SleeveInputs,
 }
@@ -33,23 +40,16 @@ impl SleeveParams {
     /// Checks `inputs` against the ranges documented on [`SleeveInputs`]; the error names
     /// the first field out of range by its config key.
     pub fn new(inputs: SleeveInputs) -> Result<Self, ParamError> {
-        let SleeveInputs {
-            yield_apr,
-            borrow_apr,
-            collateral_beta,
-            hard_ltv,
-            liquidation_penalty,
-            unwind_cost,
-        } = inputs;
-        if !yield_apr.is_finite() {
+        let i = &inputs;
+        if !i.yield_apr.is_finite() {
             return Err(ParamError::new(
                 "yieldApr",
-                format!("must be finite, got {yield_apr}"),
+                format!("must be finite, got {}", i.yield_apr),
             ));
         }
         for (field, v) in [
-            ("borrowApr", borrow_apr),
-            ("collateralBeta", collateral_beta),
+            ("borrowApr", i.borrow_apr),
+            ("collateral[].volatility", i.stable_volatility),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(ParamError::new(
@@ -58,24 +58,50 @@ impl SleeveParams {
                 ));
             }
         }
-        if !(hard_ltv > 0.0 && hard_ltv < 1.0) {
+        if !(0.0..=1.0).contains(&i.external_share) {
             return Err(ParamError::new(
-                "hardLtv",
-                format!("must be in (0, 1), got {hard_ltv}"),
+                "collateral",
+                format!("external share must be in [0, 1], got {}", i.external_share),
             ));
         }
-        for (field, v) in [
-            ("liquidationPenalty", liquidation_penalty),
-            ("unwindCost", unwind_cost),
-        ] {
-            if !(0.0..1.0).contains(&v) {
-                return Err(ParamError::new(
-                    field,
-                    format!("must be in [0, 1), got {v}"),
-                ));
-            }
+        if !(i.hard_ltv > 0.0 && i.hard_ltv < 1.0) {
+            return Err(ParamError::new(
+                "hardLtv",
+                format!("must be in (0, 1), got {}", i.hard_ltv),
+            ));
+        }
+        if !(0.0..1.0).contains(&i.unwind_cost) {
+            return Err(ParamError::new(
+                "unwindCost",
+                format!("must be in [0, 1), got {}", i.unwind_cost),
+            ));
+        }
+        if !(i.max_unwind_share > 0.0 && i.max_unwind_share <= 1.0) {
+            return Err(ParamError::new(
+                "maxUnwindShare",
+                format!("must be in (0, 1], got {}", i.max_unwind_share),
+            ));
+        }
+        if !(i.depth_2pct_usd.is_finite() && i.depth_2pct_usd > 0.0) {
+            return Err(ParamError::new(
+                "depth2PctUsd",
+                format!("must be finite and > 0, got {}", i.depth_2pct_usd),
+            ));
         }
         Ok(Self { inputs })
+    }
+
+    /// The same parameters with another external share of the collateral (a posture
+    /// choice the optimizer varies; config checking keeps it in [0, 1], and it is clamped
+    /// there).
+    pub fn with_external_share(&self, share: f64) -> Self {
+        let mut inputs = self.inputs.clone();
+        inputs.external_share = if share.is_nan() {
+            inputs.external_share
+        } else {
+            share.clamp(0.0, 1.0)
+        };
+        Self { inputs }
     }
 
     /// Yield on collateral per year.
@@ -88,9 +114,14 @@ impl SleeveParams {
         self.inputs.borrow_apr
     }
 
-    /// Collateral return per unit external-asset return.
-    pub fn collateral_beta(&self) -> f64 {
-        self.inputs.collateral_beta
+    /// Share of the collateral in the external asset.
+    pub fn external_share(&self) -> f64 {
+        self.inputs.external_share
+    }
+
+    /// Annualised volatility of the stable component.
+    pub fn stable_volatility(&self) -> f64 {
+        self.inputs.stable_volatility
     }
 
     /// Liquidation ceiling on `D / C`.
@@ -98,73 +129,113 @@ impl SleeveParams {
         self.inputs.hard_ltv
     }
 
-    /// Share of collateral sold lost in a liquidation.
-    pub fn liquidation_penalty(&self) -> f64 {
-        self.inputs.liquidation_penalty
+    /// The lending market's liquidation terms.
+    pub fn liquidation(&self) -> &LiquidationPolicy {
+        &self.inputs.liquidation
     }
 
     /// Share of collateral sold lost when deleveraging or unwinding.
     pub fn unwind_cost(&self) -> f64 {
         self.inputs.unwind_cost
     }
+
+    /// Most of the collateral one epoch's deleveraging sells.
+    pub fn max_unwind_share(&self) -> f64 {
+        self.inputs.max_unwind_share
+    }
+
+    /// USD of the external asset sold that moves its price 2%.
+    pub fn depth_2pct_usd(&self) -> f64 {
+        self.inputs.depth_2pct_usd
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::policy::LiquidationMode;
 
-    const GOOD: SleeveInputs = SleeveInputs {
-        yield_apr: 0.06,
-        borrow_apr: 0.04,
-        collateral_beta: 0.5,
-        hard_ltv: 0.75,
-        liquidation_penalty: 0.05,
-        unwind_cost: 0.002,
-    };
+    fn good() -> SleeveInputs {
+        SleeveInputs {
+            yield_apr: 0.06,
+            borrow_apr: 0.04,
+            external_share: 0.5,
+            stable_volatility: 0.02,
+            hard_ltv: 0.75,
+            liquidation: LiquidationPolicy {
+                mode: LiquidationMode::Partial,
+                close_factor: 0.5,
+                full_close_health_factor: 0.95,
+                bonus: 0.05,
+                source: String::new(),
+            },
+            unwind_cost: 0.002,
+            max_unwind_share: 0.25,
+            depth_2pct_usd: 1e8,
+        }
+    }
 
     #[test]
     fn accepts_good_parameters() {
-        let p = SleeveParams::new(GOOD).expect("valid");
+        let p = SleeveParams::new(good()).expect("valid");
         assert_eq!(p.yield_apr(), 0.06);
-        assert_eq!(p.borrow_apr(), 0.04);
-        assert_eq!(p.collateral_beta(), 0.5);
+        assert_eq!(p.external_share(), 0.5);
         assert_eq!(p.hard_ltv(), 0.75);
-        assert_eq!(p.liquidation_penalty(), 0.05);
-        assert_eq!(p.unwind_cost(), 0.002);
+        assert_eq!(p.liquidation().bonus, 0.05);
+        assert_eq!(p.with_external_share(1.0).external_share(), 1.0);
     }
 
     #[test]
     fn rejects_bad_parameters() {
         let field = |inputs: SleeveInputs| SleeveParams::new(inputs).unwrap_err().field;
-        let yield_apr = f64::NAN;
-        assert_eq!(field(SleeveInputs { yield_apr, ..GOOD }), "yieldApr");
-        let borrow_apr = -0.01;
-        assert_eq!(field(SleeveInputs { borrow_apr, ..GOOD }), "borrowApr");
-        let collateral_beta = -0.5;
         assert_eq!(
             field(SleeveInputs {
-                collateral_beta,
-                ..GOOD
+                yield_apr: f64::NAN,
+                ..good()
             }),
-            "collateralBeta"
+            "yieldApr"
         );
-        let hard_ltv = 1.0;
-        assert_eq!(field(SleeveInputs { hard_ltv, ..GOOD }), "hardLtv");
-        let liquidation_penalty = 1.0;
         assert_eq!(
             field(SleeveInputs {
-                liquidation_penalty,
-                ..GOOD
+                borrow_apr: -0.01,
+                ..good()
             }),
-            "liquidationPenalty"
+            "borrowApr"
         );
-        let unwind_cost = -0.1;
         assert_eq!(
             field(SleeveInputs {
-                unwind_cost,
-                ..GOOD
+                external_share: 1.5,
+                ..good()
+            }),
+            "collateral"
+        );
+        assert_eq!(
+            field(SleeveInputs {
+                hard_ltv: 1.0,
+                ..good()
+            }),
+            "hardLtv"
+        );
+        assert_eq!(
+            field(SleeveInputs {
+                unwind_cost: 1.0,
+                ..good()
             }),
             "unwindCost"
+        );
+        assert_eq!(
+            field(SleeveInputs {
+                max_unwind_share: 0.0,
+                ..good()
+            }),
+            "maxUnwindShare"
+        );
+        assert_eq!(
+            field(SleeveInputs {
+                depth_2pct_usd: 0.0,
+                ..good()
+            }),
+            "depth2PctUsd"
         );
     }
 }

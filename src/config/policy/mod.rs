@@ -4,8 +4,8 @@
 mod types;
 
 pub use types::{
-    CapitalGates, EvidenceGate, EvidenceStatus, LeveragePolicy, LtvPolicy, OptimizerWeights,
-    PegPolicy, RoutingGates, SpreadPolicy, VolatilityPolicy,
+    CapitalGates, EvidenceGate, EvidenceStatus, LeveragePolicy, LiquidationMode, LiquidationPolicy,
+    LtvPolicy, OptimizerWeights, PegPolicy, RoutingGates, SpreadPolicy, VolatilityPolicy,
 };
 
 use super::check::Checker;
@@ -19,6 +19,7 @@ pub struct Policy {
     pub external_liquidity_floor: f64,
     pub leverage: LeveragePolicy,
     pub ltv: LtvPolicy,
+    pub liquidation: LiquidationPolicy,
     pub spread: SpreadPolicy,
     pub volatility: VolatilityPolicy,
     pub peg: PegPolicy,
@@ -75,6 +76,39 @@ impl Policy {
             // Allowed (the optimizer then shows liquidations), but only up to a sane bound.
             c.range("leverage.hardLimit", lev.hard_limit, 1.0, 20.0)?;
         }
+        let l = &raw.liquidation;
+        let mode = match c.choice("liquidation.mode", &l.mode, &["partial", "full"])? {
+            "full" => LiquidationMode::Full,
+            _ => LiquidationMode::Partial,
+        };
+        if !(l.close_factor > 0.0 && l.close_factor <= 1.0) {
+            return Err(c.error(
+                "liquidation.closeFactor",
+                format!("expected a share in (0, 1], got {}", l.close_factor),
+            ));
+        }
+        if !(l.full_close_health_factor > 0.0 && l.full_close_health_factor <= 1.0) {
+            return Err(c.error(
+                "liquidation.fullCloseHealthFactor",
+                format!(
+                    "expected a value in (0, 1], got {}",
+                    l.full_close_health_factor
+                ),
+            ));
+        }
+        if !(0.0..1.0).contains(&l.bonus) {
+            return Err(c.error(
+                "liquidation.bonus",
+                format!("expected a share in [0, 1), got {}", l.bonus),
+            ));
+        }
+        let liquidation = LiquidationPolicy {
+            mode,
+            close_factor: l.close_factor,
+            full_close_health_factor: l.full_close_health_factor,
+            bonus: l.bonus,
+            source: l.source.clone(),
+        };
         let s = &raw.spread;
         c.band("spread.targetBps", s.target_bps, 0.0, 10_000.0)?;
         c.range("spread.ceilingBps", s.ceiling_bps, 0.0, 10_000.0)?;
@@ -168,6 +202,7 @@ impl Policy {
             external_liquidity_floor: raw.external_liquidity_floor,
             leverage: raw.leverage.into(),
             ltv: raw.ltv.into(),
+            liquidation,
             spread: raw.spread.into(),
             volatility: raw.volatility.into(),
             peg: raw.peg.into(),

@@ -29,6 +29,30 @@ pub struct LtvPolicy {
     pub hard_ceiling: f64,
 }
 
+/// How a liquidation repays debt (`liquidation.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiquidationMode {
+    /// A close factor of the debt per liquidation (all of it below the full-close health
+    /// factor).
+    Partial,
+    /// All the debt at once.
+    Full,
+}
+
+/// Liquidation terms of the lending market (`liquidation`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiquidationPolicy {
+    pub mode: LiquidationMode,
+    /// Share of the debt a partial liquidation repays, in (0, 1].
+    pub close_factor: f64,
+    /// Below this health factor a partial liquidation repays all the debt.
+    pub full_close_health_factor: f64,
+    /// Collateral seized per unit of debt repaid is `1 + bonus`.
+    pub bonus: f64,
+    /// Where the terms come from.
+    pub source: String,
+}
+
 /// Spread targets and limits (`spread`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SpreadPolicy {

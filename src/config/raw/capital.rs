@@ -74,24 +74,50 @@ pub struct RawSleeve {
     pub yield_apr: f64,
     /// Interest on debt, per year.
     pub borrow_apr: f64,
-    /// Collateral return per unit of external-asset return.
-    pub collateral_beta: f64,
-    /// Share of collateral sold lost on liquidation.
-    pub liquidation_penalty: f64,
+    /// What the collateral is: components whose shares sum to 1.
+    pub collateral: Vec<RawCollateralComponent>,
     /// Cost of selling collateral when deleveraging or unwinding, bps.
     pub unwind_cost_bps: f64,
+    /// Most of the collateral a deleveraging sells in one epoch, share.
+    pub max_unwind_share: f64,
 }
 
 impl Default for RawSleeve {
     fn default() -> Self {
         Self {
-            yield_apr: 0.075,
-            borrow_apr: 0.04,
-            collateral_beta: 0.08,
-            liquidation_penalty: 0.05,
+            yield_apr: 0.035,
+            borrow_apr: 0.049,
+            collateral: vec![
+                RawCollateralComponent {
+                    asset: "external".into(),
+                    share: 0.25,
+                    volatility: None,
+                },
+                RawCollateralComponent {
+                    asset: "stable".into(),
+                    share: 0.75,
+                    volatility: Some(0.02),
+                },
+            ],
             unwind_cost_bps: 20.0,
+            max_unwind_share: 0.25,
         }
     }
+}
+
+/// One collateral component: `external` moves one for one with the external asset (its
+/// volatility and crashes); `stable` has its own small volatility.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RawCollateralComponent {
+    /// `external` or `stable`.
+    pub asset: String,
+    /// Share of the collateral's value, in [0, 1].
+    pub share: f64,
+    /// Annualised volatility of a `stable` component (not allowed on `external`, which
+    /// uses the external asset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volatility: Option<f64>,
 }
 
 /// The external asset.
@@ -100,11 +126,17 @@ impl Default for RawSleeve {
 pub struct RawExternalAsset {
     /// Drift, per year.
     pub drift_apr: f64,
+    /// Market depth: USD of the asset sold that moves its price 2%.
+    #[serde(rename = "depth2PctUsd")]
+    pub depth_2pct_usd: f64,
 }
 
 impl Default for RawExternalAsset {
     fn default() -> Self {
-        Self { drift_apr: 0.0 }
+        Self {
+            drift_apr: 0.0,
+            depth_2pct_usd: 100_000_000.0,
+        }
     }
 }
 
@@ -127,11 +159,11 @@ pub struct RawVolatility {
 impl Default for RawVolatility {
     fn default() -> Self {
         Self {
-            sigma0: 0.35,
-            sigma_bar: 0.35,
-            kappa: 0.05,
-            eta: 0.02,
-            sigma_floor: 0.05,
+            sigma0: 0.80,
+            sigma_bar: 0.80,
+            kappa: 0.03,
+            eta: 0.075,
+            sigma_floor: 0.15,
         }
     }
 }

@@ -13,7 +13,10 @@ mod deployment;
 mod policy;
 mod scenario;
 
-pub use capital::{RawCapital, RawExternalAsset, RawPeg, RawRedemptions, RawSleeve, RawVolatility};
+pub use capital::{
+    RawCapital, RawCollateralComponent, RawExternalAsset, RawPeg, RawRedemptions, RawSleeve,
+    RawVolatility,
+};
 pub use commitments::{RawCommitment, RawCommitments};
 pub use deployment::{RawChain, RawDeployedPool, RawDeployment};
 pub use policy::{

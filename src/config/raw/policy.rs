@@ -10,6 +10,9 @@ pub struct RawPolicy {
     pub external_liquidity_floor: f64,
     pub leverage: RawLeveragePolicy,
     pub ltv: RawLtvPolicy,
+    /// Liquidation terms of the lending market the sleeve borrows from.
+    #[serde(default)]
+    pub liquidation: RawLiquidationPolicy,
     pub spread: RawSpreadPolicy,
     pub volatility: RawVolatilityPolicy,
     pub peg: RawPegPolicy,
@@ -41,6 +44,38 @@ pub struct RawLtvPolicy {
     pub default_max: f64,
     /// Liquidation at or above it.
     pub hard_ceiling: f64,
+}
+
+/// `liquidation`: how the lending market liquidates a position whose LTV crosses the hard
+/// ceiling. Defaults: Aave v3's terms (close factor 50%, 100% below health factor 0.95,
+/// liquidation bonus 5% on WETH).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct RawLiquidationPolicy {
+    /// `partial` (a close factor of the debt per liquidation) or `full` (all the debt).
+    pub mode: String,
+    /// Share of the debt a partial liquidation repays, in (0, 1].
+    pub close_factor: f64,
+    /// Below this health factor (`hardCeiling / LTV`) a partial liquidation repays all the
+    /// debt, in (0, 1].
+    pub full_close_health_factor: f64,
+    /// Liquidation bonus: collateral seized per unit of debt repaid is `1 + bonus`, in [0, 1).
+    pub bonus: f64,
+    /// Where the terms come from (free text, shown in docs and reports).
+    pub source: String,
+}
+
+impl Default for RawLiquidationPolicy {
+    fn default() -> Self {
+        Self {
+            mode: "partial".into(),
+            close_factor: 0.5,
+            full_close_health_factor: 0.95,
+            bonus: 0.05,
+            source: "Aave v3 (close factor 50%, 100% below health factor 0.95; WETH bonus 5%)"
+                .into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -375,6 +375,9 @@ pub struct RawOptimizer {
     /// Spreads to try, bps; default: the scenario's own spread.
     #[serde(default)]
     pub spread_bps: Vec<f64>,
+    /// External shares of the sleeve's collateral to try; default: the scenario's own mix.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_share: Vec<f64>,
     /// Paths per candidate; default: the scenario's `monteCarlo.paths`.
     #[serde(default)]
     pub paths: Option<u64>,

@@ -37,6 +37,9 @@ pub(super) fn check_optimizer(
             policy.spread.ceiling_bps,
         )?;
     }
+    for (i, e) in block.external_share.iter().enumerate() {
+        c.range(&format!("optimizer.externalShare[{i}]"), *e, 0.0, 1.0)?;
+    }
     if let Some(paths) = block.paths {
         c.count("optimizer.paths", paths, 1, MAX_PATHS)?;
     }
@@ -46,6 +49,7 @@ pub(super) fn check_optimizer(
         leverage: block.leverage.clone(),
         alpha: non_empty(&block.alpha),
         spread_bps: non_empty(&block.spread_bps),
+        external_share: non_empty(&block.external_share),
         paths: block.paths,
     })
 }

@@ -222,6 +222,9 @@ pub struct OptimizerSpec {
     /// Spreads to try, bps, each in [0, the policy's spread ceiling]; `None` (never an
     /// empty list): the scenario's own spread.
     pub spread_bps: Option<Vec<f64>>,
+    /// External shares of the sleeve's collateral to try, each in [0, 1]; `None`: the
+    /// scenario's own mix.
+    pub external_share: Option<Vec<f64>>,
     /// Paths per candidate, in [1, `MAX_PATHS`]; `None`: the scenario's `monteCarlo.paths`.
     pub paths: Option<u64>,
 }

@@ -5,6 +5,7 @@
 //! liquidated path stays unlevered): that is the engine's policy.
 
 use super::{Buckets, SleeveParams, leverage_or_one};
+use crate::config::policy::LiquidationMode;
 
 /// A change of the sleeve's leverage: signed changes of `C` and `D`, and the cost (reduces `T`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -17,46 +18,71 @@ pub struct LeverageChange {
     pub cost: f64,
 }
 
-/// A liquidation: all debt repaid by selling collateral at a penalty. `T` falls by `penalty`.
+/// A liquidation by the lending market. `T` falls by `loss` (bonus plus slippage).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Liquidation {
-    /// Collateral sold, USD.
-    pub collateral_sold: f64,
-    /// Debt repaid (from sale proceeds and the other buckets), USD.
+    /// Collateral seized, USD at the liquidation price.
+    pub collateral_seized: f64,
+    /// Debt repaid (from the seized collateral and the other buckets), USD.
     pub debt_repaid: f64,
-    /// `liquidationPenalty * collateral_sold`, USD: the cost.
-    pub penalty: f64,
-    /// Debt the sale could not cover, paid from `R`, USD.
+    /// Liquidation bonus plus slippage: what the seizure cost the treasury, USD.
+    pub loss: f64,
+    /// Debt the seizure could not cover, paid from `R`, USD.
     pub shortfall_from_reserve: f64,
-    /// Debt the sale and `R` could not cover, paid from `M`, USD.
+    /// Debt the seizure and `R` could not cover, paid from `M`, USD.
     pub shortfall_from_pmm: f64,
     /// Debt nothing could cover; it stays as `D` with `C = 0`, so `T` is negative. USD.
     pub unpaid_debt: f64,
 }
 
 impl SleeveParams {
-    /// Liquidates if `D > 0` and `LTV >= hardLtv`: sells `D / (1 - penalty)` of collateral to
-    /// repay all debt (or all collateral if that is not enough, the shortfall paid from `R`,
-    /// then `M`, any rest left as debt). Remaining equity stays as unlevered collateral.
+    /// Slippage of selling `sold` USD of collateral into the external market: only the
+    /// external share pays it, at a linear price impact that reaches 2% after
+    /// `depth2PctUsd`, so the average cost is `1%` per `depth2PctUsd` sold. A share of
+    /// `sold`, capped at 50%.
     #[inline]
-    pub fn check_liquidation(&self, b: &mut Buckets) -> Option<Liquidation> {
-        if !(b.debt > 0.0 && b.ltv() >= self.hard_ltv()) {
-            return None;
-        }
+    pub fn slippage_rate(&self, sold: f64) -> f64 {
+        (self.external_share() * 0.01 * sold.max(0.0) / self.depth_2pct_usd()).min(0.5)
+    }
+
+    /// Liquidates the position when the collateral was worth `value` (its value at the
+    /// crossing of the hard ceiling, or after a gap through it; `value > 0`), applied to the
+    /// end-of-epoch balance `b`. The market repays `close D` of debt, `close` the policy's
+    /// close factor (all of it in `full` mode or below the full-close health factor), and
+    /// seizes `close D (1 + bonus) / (1 - slippage)` of collateral at that value, i.e. the
+    /// same share of the end-of-epoch collateral. If the collateral does not cover it, all
+    /// of it is seized and the shortfall is paid from `R`, then `M`; any rest stays as debt.
+    #[inline]
+    pub fn liquidate(&self, b: &mut Buckets, value: f64) -> Liquidation {
+        let terms = self.liquidation();
         let debt = b.debt;
-        let needed = debt / (1.0 - self.liquidation_penalty());
-        if needed <= b.collateral {
-            b.collateral -= needed;
-            b.debt = 0.0;
-            return Some(Liquidation {
-                collateral_sold: needed,
-                debt_repaid: debt,
-                penalty: needed - debt,
-                ..Liquidation::default()
-            });
+        if !(debt > 0.0 && value > 0.0) {
+            return Liquidation::default();
         }
-        let sold = b.collateral.max(0.0);
-        let proceeds = sold * (1.0 - self.liquidation_penalty());
+        let health = self.hard_ltv() * value / debt;
+        let close = match terms.mode {
+            LiquidationMode::Full => 1.0,
+            LiquidationMode::Partial if health < terms.full_close_health_factor => 1.0,
+            LiquidationMode::Partial => terms.close_factor,
+        };
+        let repay = close * debt;
+        let gross = repay * (1.0 + terms.bonus);
+        let seized = gross / (1.0 - self.slippage_rate(gross));
+        if seized <= value {
+            let share = seized / value;
+            let taken = b.collateral * share;
+            b.collateral -= taken;
+            b.debt -= repay;
+            return Liquidation {
+                collateral_seized: taken,
+                debt_repaid: repay,
+                loss: taken - repay,
+                ..Liquidation::default()
+            };
+        }
+        // Underwater at the liquidation price: everything is seized.
+        let taken = b.collateral.max(0.0);
+        let proceeds = (value * (1.0 - self.slippage_rate(value)) / (1.0 + terms.bonus)).min(repay);
         let shortfall = debt - proceeds;
         let from_reserve = shortfall.min(b.reserve).max(0.0);
         b.reserve -= from_reserve;
@@ -65,14 +91,47 @@ impl SleeveParams {
         let unpaid = (shortfall - from_reserve - from_pmm).max(0.0);
         b.collateral = 0.0;
         b.debt = unpaid;
-        Some(Liquidation {
-            collateral_sold: sold,
+        Liquidation {
+            collateral_seized: taken,
             debt_repaid: debt - unpaid,
-            penalty: sold - proceeds,
+            loss: taken - proceeds,
             shortfall_from_reserve: from_reserve,
             shortfall_from_pmm: from_pmm,
             unpaid_debt: unpaid,
-        })
+        }
+    }
+
+    /// One epoch of deleveraging, as the runbook's procedure does it: if `LTV > max_ltv`,
+    /// sells collateral to repay debt toward `target_ltv` (`<= max_ltv`), at most
+    /// `maxUnwindShare` of the collateral this epoch, paying the unwind cost plus slippage.
+    /// It may take several epochs. Nothing when `LTV <= max_ltv`.
+    #[inline]
+    pub fn deleverage_step(
+        &self,
+        b: &mut Buckets,
+        max_ltv: f64,
+        target_ltv: f64,
+    ) -> LeverageChange {
+        if !(b.debt > 0.0 && b.ltv() > max_ltv) {
+            return LeverageChange::default();
+        }
+        let t = target_ltv.clamp(0.0, max_ltv.max(0.0));
+        let cap = self.max_unwind_share() * b.collateral;
+        // Selling x at cost rate k repays x (1 - k): LTV lands on t when
+        // x = (D - t C) / (1 - k - t). k depends on x through the slippage; one fixed-point
+        // step from the unwind cost alone is within a basis point for sales below the depth.
+        let solve = |k: f64| {
+            let denom = 1.0 - k - t;
+            if denom > 0.0 {
+                (b.debt - t * b.collateral) / denom
+            } else {
+                f64::INFINITY
+            }
+        };
+        let first = solve(self.unwind_cost()).min(cap);
+        let k = self.unwind_cost() + self.slippage_rate(first);
+        let x = solve(k).min(cap);
+        self.sell_to_repay_at(b, x, k)
     }
 
     /// If `LTV > max_ltv`, sells `x = (D - max_ltv C) / (1 - unwindCost - max_ltv)` of
@@ -132,16 +191,19 @@ impl SleeveParams {
     /// with the proceeds `x (1 - unwindCost)`.
     #[inline]
     fn sell_to_repay(&self, b: &mut Buckets, x: f64) -> LeverageChange {
-        let full = b.debt / (1.0 - self.unwind_cost());
+        self.sell_to_repay_at(b, x, self.unwind_cost())
+    }
+
+    /// Sells `x` of collateral (clamped into [0, min(C, D / (1 - k))]) and repays debt with
+    /// the proceeds `x (1 - k)`; `k` is the cost rate, in [0, 1).
+    #[inline]
+    fn sell_to_repay_at(&self, b: &mut Buckets, x: f64, k: f64) -> LeverageChange {
+        let full = b.debt / (1.0 - k);
         let x = x.min(b.collateral).min(full);
         if x.is_nan() || x <= 0.0 {
             return LeverageChange::default();
         }
-        let repaid = if x >= full {
-            b.debt
-        } else {
-            x * (1.0 - self.unwind_cost())
-        };
+        let repaid = if x >= full { b.debt } else { x * (1.0 - k) };
         b.collateral -= x;
         b.debt = if x >= full {
             0.0
@@ -162,17 +224,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn liquidation_at_hard_ltv_and_not_below() {
+    fn partial_liquidation_repays_the_close_factor_and_pays_the_bonus() {
+        // Aave-style terms: close factor 0.5, bonus 5%; tiny sale against deep markets.
         let p = params();
-        let mut safe = Buckets {
-            collateral: 100.0,
-            debt: 74.999_999,
-            pmm: 10.0,
-            reserve: 20.0,
-        };
-        assert!(p.check_liquidation(&mut safe).is_none());
-        assert_eq!(safe.debt, 74.999_999);
-
         let mut b = Buckets {
             collateral: 100.0,
             debt: 75.0,
@@ -180,45 +234,105 @@ mod tests {
             reserve: 20.0,
         };
         let t0 = b.total();
-        let liq = p.check_liquidation(&mut b).unwrap();
-        let sold = 75.0 / 0.95;
-        assert!(close(liq.collateral_sold, sold, EXACT));
-        assert!(close(liq.penalty, 0.05 * sold, EXACT));
-        assert_eq!(b.debt, 0.0);
-        assert!(close(b.collateral, 100.0 - sold, EXACT));
-        assert!(close(b.total(), t0 - liq.penalty, EXACT));
-        assert_eq!((b.pmm, b.reserve), (10.0, 20.0));
+        // At the barrier (health factor 1): repay 37.5, seize 37.5 * 1.05 / (1 - slip).
+        let liq = p.liquidate(&mut b, 100.0);
+        let slip = p.slippage_rate(37.5 * 1.05);
+        let seized = 37.5 * 1.05 / (1.0 - slip);
+        assert!(close(liq.debt_repaid, 37.5, EXACT));
+        assert!(close(liq.collateral_seized, seized, EXACT));
+        assert!(close(b.debt, 37.5, EXACT) && close(b.collateral, 100.0 - seized, EXACT));
+        // Capital falls by exactly the loss (bonus plus slippage).
+        assert!(close(b.total(), t0 - liq.loss, EXACT));
+        assert!(close(liq.loss, seized - 37.5, EXACT));
+        // The position is healthier afterwards.
+        assert!(b.ltv() < 0.75);
+    }
+
+    #[test]
+    fn deep_breach_and_full_mode_repay_all_the_debt() {
+        let p = params();
+        // Health factor 0.75 * 90 / 80 = 0.84 < 0.95: everything is closed.
+        let mut b = Buckets {
+            collateral: 90.0,
+            debt: 80.0,
+            pmm: 10.0,
+            reserve: 20.0,
+        };
+        let liq = p.liquidate(&mut b, 90.0);
+        assert!(close(liq.debt_repaid, 80.0, EXACT) && b.debt == 0.0);
+        assert!(b.collateral > 0.0);
+        let mut full = params_with(|i| i.liquidation.mode = LiquidationMode::Full);
+        let mut c = Buckets {
+            collateral: 100.0,
+            debt: 75.0,
+            pmm: 0.0,
+            reserve: 0.0,
+        };
+        full = full.clone();
+        let liq = full.liquidate(&mut c, 100.0);
+        assert!(close(liq.debt_repaid, 75.0, EXACT) && c.debt == 0.0);
+    }
+
+    #[test]
+    fn no_debt_is_never_liquidated() {
+        let p = params();
+        let mut b = Buckets {
+            collateral: 1.0,
+            debt: 0.0,
+            pmm: 10.0,
+            reserve: 20.0,
+        };
+        assert_eq!(p.liquidate(&mut b, 0.5), Liquidation::default());
+        assert_eq!(b.collateral, 1.0);
     }
 
     #[test]
     fn underwater_liquidation_takes_reserve_then_pmm() {
         let p = params();
-        // Proceeds 50 * 0.95 = 47.5, shortfall 27.5: 20 from R, 7.5 from M.
+        // A gap to 50 of collateral against 80 of debt: all collateral goes, the rest of
+        // the debt comes from R, then M.
         let mut b = Buckets {
             collateral: 50.0,
-            debt: 75.0,
-            pmm: 10.0,
+            debt: 80.0,
+            pmm: 30.0,
             reserve: 20.0,
         };
         let t0 = b.total();
-        let liq = p.check_liquidation(&mut b).unwrap();
+        let liq = p.liquidate(&mut b, 50.0);
+        assert_eq!(b.collateral, 0.0);
+        let proceeds = 50.0 * (1.0 - p.slippage_rate(50.0)) / 1.05;
         assert!(close(liq.shortfall_from_reserve, 20.0, EXACT));
-        assert!(close(liq.shortfall_from_pmm, 7.5, EXACT));
-        assert_eq!(liq.unpaid_debt, 0.0);
-        assert_eq!((b.collateral, b.debt, b.reserve), (0.0, 0.0, 0.0));
-        assert!(close(b.pmm, 2.5, EXACT));
-        assert!(close(b.total(), t0 - liq.penalty, EXACT) && close(liq.penalty, 2.5, EXACT));
+        assert!(close(liq.shortfall_from_pmm, 80.0 - proceeds - 20.0, EXACT));
+        assert_eq!(b.reserve, 0.0);
+        assert!(close(b.total(), t0 - liq.loss, 1e-9));
+    }
 
-        // Nothing left to pay with: the rest stays as debt.
+    #[test]
+    fn deleverage_step_is_capped_per_epoch_and_reaches_the_target() {
+        let p = params();
+        // LTV 0.7 > max 0.65; target 0.5; at most 25% of C per epoch.
         let mut b = Buckets {
-            collateral: 0.0,
-            debt: 30.0,
-            pmm: 5.0,
-            reserve: 10.0,
+            collateral: 1000.0,
+            debt: 700.0,
+            pmm: 0.0,
+            reserve: 0.0,
         };
-        let liq = p.check_liquidation(&mut b).unwrap();
-        assert!(close(liq.unpaid_debt, 15.0, EXACT) && close(b.debt, 15.0, EXACT));
-        assert!(close(b.total(), -15.0, EXACT) && liq.penalty == 0.0);
+        let t0 = b.total();
+        // Landing on 0.5 needs about 400 of sales; the cap allows 250 this epoch, which is
+        // enough to end under the 0.65 maximum.
+        let step = p.deleverage_step(&mut b, 0.65, 0.5);
+        assert!(close(-step.collateral_change, 250.0, EXACT));
+        assert!(b.ltv() < 0.65 && b.ltv() > 0.5);
+        // Under a tighter maximum the next epoch sells the rest and lands on the target.
+        let next = p.deleverage_step(&mut b, 0.55, 0.5);
+        assert!(-next.collateral_change < 0.25 * 750.0);
+        assert!(close(b.ltv(), 0.5, 1e-12));
+        assert!(close(b.total(), t0 - step.cost - next.cost, EXACT));
+        // Below the maximum nothing happens.
+        assert_eq!(
+            p.deleverage_step(&mut b, 0.65, 0.3),
+            LeverageChange::default()
+        );
     }
 
     #[test]

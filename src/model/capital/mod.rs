@@ -19,6 +19,7 @@
 //! liquidity floor clamp. Every type is re-exported here, so callers name
 //! `crate::model::capital::Name` and never the file it lives in.
 
+pub mod barrier;
 mod buckets;
 mod floor;
 mod leverage;
@@ -62,16 +63,34 @@ mod test_support {
     pub(super) const CONSERVE: f64 = 1e-9;
     pub(super) const DT: f64 = 1.0 / 365.0;
 
-    pub(super) fn params() -> SleeveParams {
-        SleeveParams::new(SleeveInputs {
+    pub(super) fn inputs() -> SleeveInputs {
+        SleeveInputs {
             yield_apr: 0.06,
             borrow_apr: 0.04,
-            collateral_beta: 0.5,
+            external_share: 0.5,
+            stable_volatility: 0.02,
             hard_ltv: 0.75,
-            liquidation_penalty: 0.05,
+            liquidation: crate::config::policy::LiquidationPolicy {
+                mode: crate::config::policy::LiquidationMode::Partial,
+                close_factor: 0.5,
+                full_close_health_factor: 0.95,
+                bonus: 0.05,
+                source: String::new(),
+            },
             unwind_cost: 0.002,
-        })
-        .unwrap()
+            max_unwind_share: 0.25,
+            depth_2pct_usd: 1e8,
+        }
+    }
+
+    pub(super) fn params() -> SleeveParams {
+        SleeveParams::new(inputs()).unwrap()
+    }
+
+    pub(super) fn params_with(edit: impl FnOnce(&mut SleeveInputs)) -> SleeveParams {
+        let mut i = inputs();
+        edit(&mut i);
+        SleeveParams::new(i).unwrap()
     }
 
     pub(super) fn targets(alpha: f64, pmm_share: f64, leverage: f64) -> AllocationTargets {
@@ -131,9 +150,12 @@ mod tests {
                 let change = match op {
                     0 => {
                         let r = 0.05 * rng.sample::<f64, _>(StandardNormal);
-                        p.grow(&mut b, r, DT).net()
+                        p.grow(&mut b, r, 0.0, DT).net()
                     }
-                    1 => -p.check_liquidation(&mut b).map_or(0.0, |l| l.penalty),
+                    1 => {
+                        let v = b.collateral;
+                        -p.liquidate(&mut b, v).loss
+                    }
                     2 => -p.deleverage_to(&mut b, 0.7 * rng.random::<f64>()).cost,
                     3 => -p.lever_to(&mut b, tgt.leverage).cost,
                     4 => -b.move_reserve_from_sleeve(amount, rate).cost,

@@ -4,7 +4,9 @@
 //! This file must not choose the targets or the rate (the engine and the optimizer do), nor
 //! refill a reserve already below the floor (that is `floor.rs`).
 
-use super::{AllocationTargets, Buckets, LeverageChange, Liquid, SleeveParams, unit};
+use super::{
+    AllocationTargets, Buckets, LeverageChange, Liquid, SleeveParams, leverage_or_one, unit,
+};
 
 /// Iteration cap of the rebalancer's cost fixed point; it contracts by the largest cost rate per
 /// iteration (below 1%), so it converges to rounding in a handful of steps.
@@ -34,7 +36,8 @@ impl SleeveParams {
     /// [`rebalance_rate`](super::rebalance_rate)), never drawing `R` below `floor * T` (`floor` a
     /// share of `T`, in [0, 1]).
     ///
-    /// 1. The sleeve moves to the target leverage at once ([`Self::lever_to`]).
+    /// 1. The sleeve's leverage moves toward the target at the same rate, `L += rho (L* - L)`
+    ///    ([`Self::lever_to`]): re-levering after losses is gradual, never one step.
     /// 2. Target shares `w = targets.weights()`; if `w_R < floor`, `w_R = floor` and the other two
     ///    are scaled down in proportion.
     /// 3. The endpoint `X*` solves `X*_i = w_i T*`, `T* = T - cost(X - X*)`, by fixed point, so
@@ -62,7 +65,9 @@ impl SleeveParams {
         if t0.is_nan() || t0 <= 0.0 {
             return out;
         }
-        out.relever = self.lever_to(b, targets.leverage);
+        let current = leverage_or_one(b.leverage());
+        let goal = current + unit(rate) * (leverage_or_one(targets.leverage) - current);
+        out.relever = self.lever_to(b, goal);
         let (rho, f, k_liquid) = (unit(rate), unit(floor), unit(cost_rate));
         let t1 = b.total();
         let x = [b.slot(0), b.slot(1), b.slot(2)];
@@ -235,15 +240,7 @@ mod tests {
 
     #[test]
     fn rebalance_without_costs_moves_a_fixed_share_of_the_gap() {
-        let p = SleeveParams::new(crate::model::capital::SleeveInputs {
-            yield_apr: 0.06,
-            borrow_apr: 0.04,
-            collateral_beta: 0.5,
-            hard_ltv: 0.75,
-            liquidation_penalty: 0.05,
-            unwind_cost: 0.0,
-        })
-        .unwrap();
+        let p = params_with(|i| i.unwind_cost = 0.0);
         let mut b = Buckets::allocate(1e8, &targets(0.2, 0.7, 1.5));
         let (y, m, r, t) = (b.equity(), b.pmm, b.reserve, b.total());
         let tgt = targets(0.5, 0.4, 1.5);

@@ -13,7 +13,7 @@ use crate::config::params::SleeveParams;
 pub struct SleeveGrowth {
     /// `C yieldApr dt`, USD.
     pub yield_pnl: f64,
-    /// Mark-to-market of the collateral, `C collateralBeta r_t` (less if `C` hit 0), USD.
+    /// Mark-to-market of the collateral, `C (w r_ext + (1 - w) r_stable)` (less if `C` hit 0), USD.
     pub market_pnl: f64,
     /// `D borrowApr dt`, USD, added to the debt.
     pub interest: f64,
@@ -27,20 +27,33 @@ impl SleeveGrowth {
 }
 
 impl SleeveParams {
-    /// One epoch: `C *= 1 + yieldApr dt + collateralBeta r_t` (floored at 0),
-    /// `D *= 1 + borrowApr dt`. `r_t` is the external asset's simple return this epoch (finite),
-    /// `dt` the epoch in years.
+    /// One epoch: `C *= 1 + yieldApr dt + w r_ext + (1 - w) r_stable` (floored at 0),
+    /// `D *= 1 + borrowApr dt`, with `w` the external share of the collateral. `r_ext` is
+    /// the external asset's simple return this epoch (crash included), `r_stable` the stable
+    /// component's; `dt` the epoch in years. The collateral keeps its mix (a constant-mix
+    /// holding, rebalanced within the sleeve at no cost).
     #[inline]
-    pub fn grow(&self, b: &mut Buckets, r_t: f64, dt: f64) -> SleeveGrowth {
+    pub fn grow(&self, b: &mut Buckets, r_ext: f64, r_stable: f64, dt: f64) -> SleeveGrowth {
         let (c0, d0) = (b.collateral, b.debt);
+        let w = self.external_share();
         let yield_pnl = c0 * self.yield_apr() * dt;
-        b.collateral = (c0 * (1.0 + self.yield_apr() * dt + self.collateral_beta() * r_t)).max(0.0);
+        let r_c = w * r_ext + (1.0 - w) * r_stable;
+        b.collateral = (c0 * (1.0 + self.yield_apr() * dt + r_c)).max(0.0);
         b.debt = d0 * (1.0 + self.borrow_apr() * dt);
         SleeveGrowth {
             yield_pnl,
             market_pnl: b.collateral - c0 - yield_pnl,
             interest: b.debt - d0,
         }
+    }
+
+    /// Variance of the collateral's log return over an epoch of `dt` years, with the
+    /// external asset at volatility `sigma` and the stable component independent of it.
+    #[inline]
+    pub fn collateral_variance(&self, sigma: f64, dt: f64) -> f64 {
+        let w = self.external_share();
+        let s = self.stable_volatility();
+        ((w * sigma).powi(2) + ((1.0 - w) * s).powi(2)) * dt
     }
 }
 
@@ -57,7 +70,7 @@ mod tests {
         let mut booked = 0.0;
         let n = 365;
         for _ in 0..n {
-            booked += p.grow(&mut b, 0.0, DT).net();
+            booked += p.grow(&mut b, 0.0, 0.0, DT).net();
         }
         assert!(close(b.collateral, c0 * (1.0 + 0.06 * DT).powi(n), EXACT));
         assert!(close(b.debt, d0 * (1.0 + 0.04 * DT).powi(n), EXACT));
@@ -73,12 +86,12 @@ mod tests {
             pmm: 0.0,
             reserve: 0.0,
         };
-        let g = p.grow(&mut b, -0.4, 1.0);
+        let g = p.grow(&mut b, -0.4, 0.0, 1.0);
         // C = 200 (1 + 0.06 - 0.2) = 172, D = 104.
         assert!(close(b.collateral, 172.0, EXACT) && close(b.debt, 104.0, EXACT));
         assert!(close(g.yield_pnl, 12.0, EXACT) && close(g.market_pnl, -40.0, EXACT));
         assert!(close(g.interest, 4.0, EXACT));
-        let g = p.grow(&mut b, -3.0, 0.0);
+        let g = p.grow(&mut b, -3.0, 0.0, 0.0);
         assert_eq!(b.collateral, 0.0);
         assert!(close(g.market_pnl, -172.0, EXACT));
     }

@@ -15,7 +15,7 @@ pub use attribution::{Attribution, TERMS, Term};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
-use crate::model::capital::{AllocationTargets, Buckets};
+use crate::model::capital::{AllocationTargets, Buckets, SleeveParams};
 use crate::model::redemptions::HawkesState;
 use crate::model::shocks::EpochShocks;
 
@@ -28,6 +28,8 @@ pub struct Candidate {
     pub leverage: f64,
     /// Target spread, bps.
     pub spread_bps: f64,
+    /// Share of the sleeve's collateral in the external asset, in [0, 1].
+    pub external_share: f64,
 }
 
 /// The random draws of one epoch of the overlay.
@@ -41,6 +43,11 @@ pub struct OverlayDraws {
     pub z_peg: f64,
     /// Uniform in [0, 1) for the number of heavy redemption days.
     pub u_redeem: f64,
+    /// Standard normal driving the stable collateral component's return.
+    pub z_stable: f64,
+    /// Uniform in [0, 1) deciding whether the collateral crossed the liquidation barrier
+    /// within the epoch.
+    pub u_barrier: f64,
 }
 
 /// What the routing layer did this epoch, in the pools' own USD (before scaling to `M`).
@@ -62,6 +69,16 @@ pub struct CapitalTally {
     /// Change of `T` by term, USD (signed: drags and costs are negative).
     pub attribution: Attribution,
     pub liquidated: bool,
+    /// Liquidations (partial ones count one each).
+    pub liquidations: u32,
+    /// The epoch (0-based) of the first liquidation, if any.
+    pub first_liquidation_epoch: Option<u32>,
+    /// Collateral seized by liquidations, USD at the liquidation price.
+    pub collateral_seized: f64,
+    /// Epochs settled so far.
+    pub epochs: u32,
+    /// Epochs that ended with LTV above the policy's maximum LTV.
+    pub epochs_above_max_ltv: u32,
     /// Epochs ending with `|P - 1|` above the policy's deviation threshold.
     pub peg_deviation_epochs: u32,
     /// Epochs whose reserve fell below the floor before the clamp.
@@ -118,7 +135,10 @@ pub struct Overlay<'a> {
     ceiling_spread: f64,
     breaker_deviation: f64,
     pub(super) peg_threshold: f64,
+    /// The policy's maximum LTV: deleverage above it (never raised to fit a candidate).
     pub(super) operating_ltv: f64,
+    /// The sleeve at this candidate's collateral mix.
+    pub(super) sleeve: SleeveParams,
     pub(super) dt: f64,
     /// Sum over pools of both sides at target, USD: routing PnL is scaled by `M / book`.
     pub(super) book: f64,
@@ -132,7 +152,6 @@ impl<'a> Overlay<'a> {
         dt: f64,
         book: f64,
     ) -> Self {
-        let entry_ltv = (candidate.leverage - 1.0) / candidate.leverage;
         Self {
             spec,
             candidate,
@@ -145,7 +164,8 @@ impl<'a> Overlay<'a> {
             ceiling_spread: policy.spread.ceiling_bps,
             breaker_deviation: policy.peg.circuit_break_deviation,
             peg_threshold: policy.peg.deviation_threshold,
-            operating_ltv: policy.ltv.default_max.max(entry_ltv),
+            operating_ltv: policy.ltv.default_max,
+            sleeve: spec.sleeve.with_external_share(candidate.external_share),
             dt,
             book: book.max(1.0),
         }

@@ -3,6 +3,7 @@
 //! drawdown, each change of `T` booked under its attribution [`Term`].
 
 use crate::model::capital::Buckets;
+use crate::model::capital::barrier::crossing_probability;
 use crate::model::shocks::EpochShocks;
 
 use super::{CapitalTally, Overlay, OverlayDraws, OverlayState, RoutingPnl, Term};
@@ -21,21 +22,52 @@ impl Overlay<'_> {
         let dt = self.dt;
         let b = &mut st.buckets;
         let a = &mut tally.attribution;
-        // 4. Yield sleeve, reserve yield, liquidation, deleveraging.
+        // 4. Yield sleeve: growth of each collateral component, reserve yield, then a
+        //    liquidation if the collateral crossed the barrier within the epoch, else one
+        //    epoch of deleveraging if LTV is above the policy's maximum.
+        let sleeve = &self.sleeve;
         let s = st.sigma;
-        let r_t = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
+        let r_ext = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
             + shocks.crash_return;
-        let growth = spec.sleeve.grow(b, r_t, dt);
+        let s_c = sleeve.stable_volatility();
+        let r_stable = (-0.5 * s_c * s_c * dt + s_c * dt.sqrt() * d.z_stable).exp() - 1.0;
+        let c_start = b.collateral;
+        let growth = sleeve.grow(b, r_ext, r_stable, dt);
         let reserve_yield = b.reserve * spec.reserve_apr * dt;
         b.reserve += reserve_yield;
         a[Term::Yield.index()] += growth.yield_pnl - growth.interest + reserve_yield;
         a[Term::CollateralMarket.index()] += growth.market_pnl;
-        if let Some(liq) = spec.sleeve.check_liquidation(b) {
+        let barrier = if b.debt > 0.0 {
+            b.debt / sleeve.hard_ltv()
+        } else {
+            0.0
+        };
+        let c_end = b.collateral;
+        let crossed = barrier > 0.0
+            && (c_end <= barrier
+                || d.u_barrier
+                    < crossing_probability(
+                        c_start,
+                        c_end,
+                        barrier,
+                        sleeve.collateral_variance(s, dt),
+                    ));
+        if crossed {
+            // A gap through the barrier is liquidated at the end-of-epoch value; an intraday
+            // touch at the barrier.
+            let value = if c_end <= barrier { c_end } else { barrier };
+            let liq = sleeve.liquidate(b, value);
             st.liquidated = true;
-            a[Term::UnwindAndLiquidationCosts.index()] -= liq.penalty;
-        } else if !st.liquidated {
-            a[Term::UnwindAndLiquidationCosts.index()] -=
-                spec.sleeve.deleverage_to(b, self.operating_ltv).cost;
+            tally.liquidations += 1;
+            tally.first_liquidation_epoch.get_or_insert(tally.epochs);
+            tally.collateral_seized += liq.collateral_seized;
+            a[Term::UnwindAndLiquidationCosts.index()] -= liq.loss;
+        } else {
+            let target = self.effective_targets(st.throttled, st.liquidated);
+            let target_ltv = (target.leverage - 1.0) / target.leverage;
+            a[Term::UnwindAndLiquidationCosts.index()] -= sleeve
+                .deleverage_step(b, self.operating_ltv, target_ltv)
+                .cost;
         }
         // 5. PMM inventory: market making, volatility drag, intervention cost.
         let scale = b.pmm / self.book;
@@ -59,15 +91,13 @@ impl Overlay<'_> {
         a[Term::RedemptionDrag.index()] -=
             pay(b, outflow, &mut a[Term::UnwindAndLiquidationCosts.index()]);
         // 7. External liquidity floor.
-        let clamp =
-            spec.sleeve
-                .clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
+        let clamp = sleeve.clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
         a[Term::UnwindAndLiquidationCosts.index()] -= clamp.cost;
         tally.floor_violations += u32::from(clamp.violated);
         tally.floor_unrepaired += u32::from(clamp.still_below);
         // 8. Rebalance toward the effective targets, never below the floor.
         let targets = self.effective_targets(st.throttled, st.liquidated);
-        let rebalance = spec.sleeve.rebalance(
+        let rebalance = sleeve.rebalance(
             b,
             &targets,
             spec.rebalance_rate,
@@ -91,6 +121,8 @@ impl Overlay<'_> {
             tally.max_drawdown = tally.max_drawdown.max((st.peak - t) / st.peak);
         }
         tally.liquidated |= st.liquidated;
+        tally.epochs_above_max_ltv += u32::from(b.debt > 0.0 && b.ltv() > self.operating_ltv);
+        tally.epochs += 1;
     }
 }
 
