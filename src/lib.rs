@@ -1,5 +1,8 @@
 //! pmmsim: Monte Carlo risk simulator for cross-chain stablecoin PMM liquidity pools
 //! and the treasury capital behind them.
+//!
+//! The modules are layers, each importing only from those below it; `docs/architecture.md`
+//! lists them, the import rule and where to add a new piece.
 
 pub mod app;
 pub mod cli;

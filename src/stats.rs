@@ -1,7 +1,6 @@
 //! Statistics for the scorecard: exact quantiles (with order-statistic intervals), mean
-//! estimates with standard errors,
-//! a mergeable moments accumulator, Wilson intervals for proportions and fixed-edge
-//! histograms.
+//! estimates with standard errors, a mergeable moments accumulator, Wilson intervals for
+//! proportions and fixed-edge histograms.
 //!
 //! Everything here is deterministic: serial loops in slice order, no parallel
 //! reductions, no RNG, no I/O. Same input bits give the same output bits.

@@ -2,7 +2,8 @@
 //! (`json`, `table`, `markdown`, `prometheus`), each behind the [`Renderer`] trait. They
 //! never run the engine and never compute a statistic that is not in the scorecard; the
 //! metrics they list come from `crate::scorecard::catalog`. `diff` renders a comparison
-//! of two scorecards, `validate` the CI gate's report, `output` writes the bytes.
+//! of two scorecards, `validate` the CI gate's report, `alert_rules` and `alert_tests`
+//! the alerting rules and their promtool tests; `output` writes the bytes.
 
 pub mod alert_rules;
 pub mod alert_tests;
