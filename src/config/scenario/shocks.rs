@@ -94,7 +94,7 @@ pub(super) fn check_shock(
         "sigmaSpike" => ShockKind::SigmaSpike {
             sigma: c.range(&format!("{at}.sigma"), need(s.sigma, "sigma")?, 0.0, 20.0)?,
         },
-        _ => ShockKind::RedemptionSpike {
+        "redemptionSpike" => ShockKind::RedemptionSpike {
             multiplier: c.range(
                 &format!("{at}.multiplier"),
                 need(s.multiplier, "multiplier")?,
@@ -102,6 +102,12 @@ pub(super) fn check_shock(
                 1_000.0,
             )?,
         },
+        other => {
+            return Err(c.error(
+                &format!("{at}.kind"),
+                format!("internal: shock kind `{other}` has no check"),
+            ));
+        }
     };
     Ok(Shock {
         kind,
