@@ -7,6 +7,8 @@ mod peg;
 mod rebalance;
 mod redemptions;
 mod sleeve;
+#[cfg(test)]
+pub(crate) use sleeve::example_inputs as example_sleeve_inputs;
 mod volatility;
 
 use std::fmt;

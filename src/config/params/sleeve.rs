@@ -150,29 +150,36 @@ impl SleeveParams {
     }
 }
 
+/// Example inputs for unit tests across the crate: a 50/50 collateral mix, Aave-style
+/// partial liquidation, deep external markets.
+#[cfg(test)]
+pub(crate) fn example_inputs() -> SleeveInputs {
+    use crate::config::policy::LiquidationMode;
+    SleeveInputs {
+        yield_apr: 0.06,
+        borrow_apr: 0.04,
+        external_share: 0.5,
+        stable_volatility: 0.02,
+        hard_ltv: 0.75,
+        liquidation: LiquidationPolicy {
+            mode: LiquidationMode::Partial,
+            close_factor: 0.5,
+            full_close_health_factor: 0.95,
+            bonus: 0.05,
+            source: String::new(),
+        },
+        unwind_cost: 0.002,
+        max_unwind_share: 0.25,
+        depth_2pct_usd: 1e8,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::policy::LiquidationMode;
 
     fn good() -> SleeveInputs {
-        SleeveInputs {
-            yield_apr: 0.06,
-            borrow_apr: 0.04,
-            external_share: 0.5,
-            stable_volatility: 0.02,
-            hard_ltv: 0.75,
-            liquidation: LiquidationPolicy {
-                mode: LiquidationMode::Partial,
-                close_factor: 0.5,
-                full_close_health_factor: 0.95,
-                bonus: 0.05,
-                source: String::new(),
-            },
-            unwind_cost: 0.002,
-            max_unwind_share: 0.25,
-            depth_2pct_usd: 1e8,
-        }
+        example_inputs()
     }
 
     #[test]

@@ -64,23 +64,7 @@ mod test_support {
     pub(super) const DT: f64 = 1.0 / 365.0;
 
     pub(super) fn inputs() -> SleeveInputs {
-        SleeveInputs {
-            yield_apr: 0.06,
-            borrow_apr: 0.04,
-            external_share: 0.5,
-            stable_volatility: 0.02,
-            hard_ltv: 0.75,
-            liquidation: crate::config::policy::LiquidationPolicy {
-                mode: crate::config::policy::LiquidationMode::Partial,
-                close_factor: 0.5,
-                full_close_health_factor: 0.95,
-                bonus: 0.05,
-                source: String::new(),
-            },
-            unwind_cost: 0.002,
-            max_unwind_share: 0.25,
-            depth_2pct_usd: 1e8,
-        }
+        crate::config::params::example_sleeve_inputs()
     }
 
     pub(super) fn params() -> SleeveParams {
