@@ -136,3 +136,77 @@ fn ltv_stays_above_the_maximum_no_longer_than_the_unwind_allows() {
         assert_eq!(o.epochs_above_max_ltv, 0);
     }
 }
+
+/// Standard normal CDF (Abramowitz and Stegun 7.1.26 through erf; error below 1.5e-7).
+fn normal_cdf(x: f64) -> f64 {
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.327_591_1 * z);
+    let poly = t
+        * (0.254_829_592
+            + t * (-0.284_496_736
+                + t * (1.421_413_741 + t * (-1.453_152_027 + t * 1.061_405_429))));
+    let erf = 1.0 - poly * (-z * z).exp();
+    if x >= 0.0 {
+        0.5 * (1.0 + erf)
+    } else {
+        0.5 * (1.0 - erf)
+    }
+}
+
+#[test]
+fn one_epoch_liquidation_probability_matches_the_barrier_closed_form() {
+    // One 30-day epoch at a known, constant volatility, all-external collateral, no
+    // yield, interest, drift, flow, shocks or redemptions, at 2.5x (LTV 0.6): the path is
+    // liquidated exactly when the collateral's log value, a Brownian motion with drift
+    // -sigma^2/2, touches ln(0.6 / 0.75) within the epoch. The first-passage probability of
+    // a drifting Brownian motion below b < 0 by time T (reflection principle) is
+    // N((b - mT) / (s sqrt T)) + exp(2 m b / s^2) N((b + mT) / (s sqrt T)).
+    let source = ConfigSource::default();
+    let policy: Policy = source.policy(None).expect("policy");
+    let deployment = source.deployment().expect("deployment");
+    let text = source
+        .scenario_text("crash_40pct_external_asset")
+        .expect("scenario");
+    let mut raw: RawScenario =
+        pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
+    let paths = 4_000;
+    let sigma: f64 = 0.8;
+    raw.monte_carlo.paths = paths;
+    raw.monte_carlo.epochs = 1;
+    raw.monte_carlo.epoch_days = 30.0;
+    raw.order_flow.trades_per_epoch = 0;
+    raw.shocks.clear();
+    let cap = raw.capital_efficiency.as_mut().expect("capital block");
+    cap.volatility.sigma0 = sigma;
+    cap.volatility.sigma_bar = sigma;
+    cap.volatility.eta = 0.0;
+    cap.sleeve.yield_apr = 0.0;
+    cap.sleeve.borrow_apr = 0.0;
+    cap.reserve_apr = 0.0;
+    cap.external_asset.drift_apr = 0.0;
+    cap.redemptions.base_rate_apr = 0.0;
+    cap.redemptions.mu = 0.0;
+    cap.redemptions.excitation = 0.0;
+    cap.redemptions.decay = 1.0;
+    let scenario = Scenario::check(raw, &deployment, &policy, "test").expect("valid");
+    let s = Setup::new(scenario, policy).expect("setup builds");
+    let per = outcomes(&s, &[candidate(&s, 2.5, 1.0)]);
+    let p_sim = liquidated(&per[0]) as f64 / paths as f64;
+
+    let t: f64 = 30.0 / 365.0;
+    let (m, b) = (-0.5 * sigma * sigma, (0.6_f64 / 0.75).ln());
+    let sd = sigma * t.sqrt();
+    let p_closed = normal_cdf((b - m * t) / sd)
+        + (2.0 * m * b / (sigma * sigma)).exp() * normal_cdf((b + m * t) / sd);
+    let se = (p_closed * (1.0 - p_closed) / paths as f64).sqrt();
+    assert!(
+        (p_sim - p_closed).abs() <= 4.0 * se,
+        "simulated {p_sim}, closed form {p_closed} (se {se})"
+    );
+    // Without the bridge (only end-of-epoch breaches) the estimate would be about half.
+    let p_end_only = normal_cdf((b - m * t) / sd);
+    assert!(
+        p_sim - p_end_only > 8.0 * se,
+        "{p_sim} vs end-only {p_end_only}"
+    );
+}
