@@ -18,12 +18,7 @@ pub fn assemble(
     let mut gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
     let capital = setup.scenario.capital.as_ref().and_then(|spec| {
         let c = setup.default_candidate()?;
-        capital::capital_metrics(
-            &paths,
-            spec.initial_capital,
-            (c.alpha, c.leverage, c.spread_bps),
-            mc.epochs,
-        )
+        capital::capital_metrics(&paths, spec.initial_capital, &c, mc.epochs)
     });
     if let (Some(m), Some(spec)) = (&capital, &setup.scenario.capital) {
         gates.extend(capital::capital_gates(

@@ -10,7 +10,7 @@ use super::gates::{Comparison, Gate, Severity};
 use crate::config::Policy;
 use crate::engine::PathOutcome;
 use crate::engine::outcome::CapitalOutcome;
-use crate::model::overlay::TERMS;
+use crate::model::overlay::{Candidate, TERMS};
 use crate::stats::{Histogram, histogram, mean_estimate, quantile_with_ci, wilson};
 
 /// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
@@ -24,6 +24,8 @@ pub struct CapitalMetrics {
     /// The posture simulated: yield share, leverage, spread.
     pub alpha: f64,
     pub leverage: f64,
+    /// Share of the sleeve's collateral in the external asset simulated.
+    pub external_share: f64,
     pub spread_bps: f64,
     /// Mean ROI `T_end / T_0 - 1` over paths.
     pub roi_mean: f64,
@@ -49,6 +51,16 @@ pub struct CapitalMetrics {
     pub liquidation_probability_ci95: Interval,
     /// Paths liquidated.
     pub liquidation_count: u64,
+    /// Mean over paths of the number of liquidations (partial ones count one each).
+    pub liquidations_per_path: f64,
+    pub liquidations_per_path_se: f64,
+    /// Median over liquidated paths of the epoch (0-based) of their first liquidation;
+    /// `null` when no path was liquidated.
+    pub first_liquidation_epoch_p50: Option<f64>,
+    /// Mean over paths of the collateral seized by liquidations, USD at the liquidation
+    /// price.
+    pub collateral_seized_mean_usd: f64,
+    pub collateral_seized_mean_usd_se: f64,
     /// Share of path-epochs ending with `|P - 1|` above the policy's deviation threshold.
     pub peg_deviation_frequency: f64,
     /// Standard error over paths (epochs within a path are not independent).
@@ -112,7 +124,7 @@ fn values(caps: &[&CapitalOutcome], f: impl Fn(&CapitalOutcome) -> f64) -> Vec<f
 pub fn capital_metrics(
     paths: &[&PathOutcome],
     t0: f64,
-    candidate: (f64, f64, f64),
+    candidate: &Candidate,
     epochs: u32,
 ) -> Option<CapitalMetrics> {
     let caps: Vec<&CapitalOutcome> = paths.iter().filter_map(|p| p.capital.as_ref()).collect();
@@ -135,6 +147,15 @@ pub fn capital_metrics(
     let (dd95, dd95_ci) = quantile_with_ci(&dd, 0.95);
     let liquidated = caps.iter().filter(|c| c.liquidated).count() as u64;
     let liq = wilson(liquidated, n);
+    let liquidations = mean_estimate(&values(&caps, |c| f64::from(c.liquidations)));
+    let seized = mean_estimate(&values(&caps, |c| c.collateral_seized));
+    let mut first: Vec<f64> = caps
+        .iter()
+        .filter_map(|c| c.first_liquidation_epoch.map(f64::from))
+        .collect();
+    first.sort_by(f64::total_cmp);
+    let first_liquidation_epoch_p50 =
+        (!first.is_empty()).then(|| crate::stats::quantile_sorted(&first, 0.5));
     let peg_freq = mean_estimate(&values(&caps, |c| {
         f64::from(c.peg_deviation_epochs) / f64::from(epochs)
     }));
@@ -159,9 +180,10 @@ pub fn capital_metrics(
         .collect();
     Some(CapitalMetrics {
         initial_capital_usd: t0,
-        alpha: candidate.0,
-        leverage: candidate.1,
-        spread_bps: candidate.2,
+        alpha: candidate.alpha,
+        leverage: candidate.leverage,
+        external_share: candidate.external_share,
+        spread_bps: candidate.spread_bps,
         roi_mean: roi_est.mean,
         roi_mean_se: roi_est.se,
         roi_p05,
@@ -188,6 +210,11 @@ pub fn capital_metrics(
             hi: liq.hi95,
         },
         liquidation_count: liquidated,
+        liquidations_per_path: liquidations.mean,
+        liquidations_per_path_se: liquidations.se,
+        first_liquidation_epoch_p50,
+        collateral_seized_mean_usd: seized.mean,
+        collateral_seized_mean_usd_se: seized.se,
         peg_deviation_frequency: peg_freq.mean,
         peg_deviation_frequency_se: peg_freq.se,
         peg_deviation_count: count(|c| c.peg_deviation_epochs),

@@ -41,6 +41,12 @@ fn posture(c: &CapitalMetrics) -> Vec<Metric> {
         m("capital.leverage", c.leverage)
             .about("x", "Leverage simulated, x.")
             .export(Export::gauge("posture_leverage", Unitless)),
+        m("capital.external_share", c.external_share)
+            .about(
+                "share",
+                "External-asset share of the sleeve's collateral simulated.",
+            )
+            .export(Export::gauge("posture_external_share", Ratio)),
         m("capital.spread_bps", c.spread_bps)
             .about("bps", "Spread simulated, bps.")
             .export(Export::gauge("posture_spread", Bps)),
@@ -126,6 +132,22 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
         n("capital.liquidation_count", c.liquidation_count)
             .about("paths", "Paths liquidated.")
             .export(Export::counter("liquidated_paths")),
+        m("capital.liquidations_per_path", c.liquidations_per_path)
+            .se(c.liquidations_per_path_se)
+            .about(
+                "per path",
+                "Mean number of liquidations per path (partial liquidations count one each).",
+            )
+            .export(Export::gauge("liquidations_per_path", Unitless).with_uncertainty())
+            .row(Row::table(Risk)),
+        m("capital.collateral_seized_mean_usd", c.collateral_seized_mean_usd)
+            .se(c.collateral_seized_mean_usd_se)
+            .about(
+                "USD per path",
+                "Mean collateral seized by liquidations per path, USD at the liquidation price.",
+            )
+            .export(Export::gauge("collateral_seized_mean", Usd).with_uncertainty())
+            .row(Row::table(Risk)),
         m("capital.peg_deviation_frequency", c.peg_deviation_frequency)
             .se(c.peg_deviation_frequency_se)
             .about(
