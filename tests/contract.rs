@@ -38,7 +38,7 @@ fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 fn shipped_outputs() -> &'static [(String, String)] {
     static RUNS: OnceLock<Vec<(String, String)>> = OnceLock::new();
     RUNS.get_or_init(|| {
-        let names = ConfigSource::new(None).scenario_names();
+        let names = ConfigSource::default().scenario_names();
         assert!(names.len() >= 8, "{names:?}");
         std::thread::scope(|s| {
             let handles: Vec<_> = names

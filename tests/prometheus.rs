@@ -21,7 +21,7 @@ const RULES: &str = "tests/promtool/pmmsim-rules.yml";
 const RULE_TESTS: &str = "tests/promtool/pmmsim-rules.test.yml";
 
 fn shipped_policy() -> (Policy, String) {
-    let source = ConfigSource::new(None);
+    let source = ConfigSource::default();
     let policy = source.policy(None).expect("shipped policy is valid");
     let name = source.read(POLICY_FILE).expect("embedded policy").display;
     (policy, name)

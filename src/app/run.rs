@@ -32,7 +32,7 @@ pub struct PreparedRun {
 /// Loads and checks the policy, deployment and scenario of `request`, applying its
 /// overrides; the inputs hash is computed at load time, in `config`.
 pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
-    let source = ConfigSource::new(request.config_dir.clone());
+    let source = ConfigSource::new(request.config_dir.clone())?;
     let inputs = source.load_run(
         &request.scenario,
         request.policy.as_deref(),

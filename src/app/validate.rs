@@ -207,7 +207,7 @@ pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<Va
     if request.paths == 0 {
         return Err(Error::Usage("--paths must be at least 1".into()));
     }
-    let source = ConfigSource::new(request.config_dir.clone());
+    let source = ConfigSource::new(request.config_dir.clone())?;
     let (policy, deployment, configs) = check_configs(&source, request)?;
     let mut scenarios = Vec::new();
     let mut base = None;

@@ -18,7 +18,7 @@ fn policy_name(source: &ConfigSource, args: &AlertRulesArgs) -> Result<String> {
 
 /// `pmmsim alert-rules`.
 pub fn alert_rules(args: &AlertRulesArgs) -> Result<Outcome> {
-    let source = ConfigSource::new(args.config_dir.clone());
+    let source = ConfigSource::new(args.config_dir.clone())?;
     let policy = source.policy(args.policy.as_deref())?;
     let text = rules_yaml(&policy, &policy_name(&source, args)?);
     emit(&text, args.output.as_deref())?;

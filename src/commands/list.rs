@@ -10,7 +10,7 @@ use crate::report::output::emit;
 use super::Outcome;
 
 pub fn list(args: &ListArgs) -> Result<Outcome> {
-    let source = ConfigSource::new(args.config_dir.clone());
+    let source = ConfigSource::new(args.config_dir.clone())?;
     let mut text = String::new();
     for name in source.scenario_names() {
         let file = source.scenario_text(&name)?;

@@ -102,8 +102,25 @@ pub struct ConfigText {
 }
 
 impl ConfigSource {
-    pub fn new(dir: Option<PathBuf>) -> Self {
-        Self { dir }
+    /// Configs from `dir` over the embedded defaults. A `dir` that is not an existing
+    /// directory is an error: reading the embedded configs instead would check (and pass)
+    /// something other than what the user named.
+    pub fn new(dir: Option<PathBuf>) -> Result<Self> {
+        if let Some(d) = &dir
+            && !d.is_dir()
+        {
+            let what = if d.exists() {
+                "is not a directory"
+            } else {
+                "does not exist"
+            };
+            return Err(InputError::new(
+                d.display().to_string(),
+                format!("{what}; --config-dir must name a directory of config files"),
+            )
+            .into());
+        }
+        Ok(Self { dir })
     }
 
     /// Reads `rel` from the config dir when it exists there, else from the embedded copy.
