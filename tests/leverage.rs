@@ -16,21 +16,31 @@ use pmmsim::model::overlay::Candidate;
 /// a 60% crash: with the crash day's own diffusion (sigma 1.5, a daily sd near 8%) a 40%
 /// gap can land anywhere from about -25% to -55%, and these tests need a known breach.
 fn crash_setup(paths: u64) -> Setup {
-    let source = ConfigSource::default();
-    let mut policy: Policy = source.policy(None).expect("policy");
+    let (mut raw, mut policy) = crash_inputs();
     policy.volatility.sigma_crit = 100.0;
-    let deployment = source.deployment().expect("deployment");
-    let text = source
-        .scenario_text("crash_40pct_external_asset")
-        .expect("scenario");
-    let mut raw: RawScenario =
-        pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
     raw.monte_carlo.paths = paths;
     raw.monte_carlo.epochs = 125;
     raw.order_flow.trades_per_epoch = 4;
     for shock in raw.shocks.iter_mut().filter(|s| s.kind == "crash") {
         shock.drop = Some(0.6);
     }
+    checked_setup(raw, policy)
+}
+
+/// The shipped crash scenario and policy, before any edit.
+fn crash_inputs() -> (RawScenario, Policy) {
+    let source = ConfigSource::default();
+    let policy = source.policy(None).expect("policy");
+    let text = source
+        .scenario_text("crash_40pct_external_asset")
+        .expect("scenario");
+    let raw = pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
+    (raw, policy)
+}
+
+/// Checks an edited scenario against the shipped deployment and builds its setup.
+fn checked_setup(raw: RawScenario, policy: Policy) -> Setup {
+    let deployment = ConfigSource::default().deployment().expect("deployment");
     let scenario = Scenario::check(raw, &deployment, &policy, "test").expect("valid");
     Setup::new(scenario, policy).expect("setup builds")
 }
@@ -161,14 +171,7 @@ fn one_epoch_liquidation_probability_matches_the_barrier_closed_form() {
     // -sigma^2/2, touches ln(0.6 / 0.75) within the epoch. The first-passage probability of
     // a drifting Brownian motion below b < 0 by time T (reflection principle) is
     // N((b - mT) / (s sqrt T)) + exp(2 m b / s^2) N((b + mT) / (s sqrt T)).
-    let source = ConfigSource::default();
-    let policy: Policy = source.policy(None).expect("policy");
-    let deployment = source.deployment().expect("deployment");
-    let text = source
-        .scenario_text("crash_40pct_external_asset")
-        .expect("scenario");
-    let mut raw: RawScenario =
-        pmmsim::config::parse::parse_json(&text.text, &text.display).expect("parse");
+    let (mut raw, policy) = crash_inputs();
     let paths = 4_000;
     let sigma: f64 = 0.8;
     raw.monte_carlo.paths = paths;
@@ -188,8 +191,7 @@ fn one_epoch_liquidation_probability_matches_the_barrier_closed_form() {
     cap.redemptions.mu = 0.0;
     cap.redemptions.excitation = 0.0;
     cap.redemptions.decay = 1.0;
-    let scenario = Scenario::check(raw, &deployment, &policy, "test").expect("valid");
-    let s = Setup::new(scenario, policy).expect("setup builds");
+    let s = checked_setup(raw, policy);
     let per = outcomes(&s, &[candidate(&s, 2.5, 1.0)]);
     let p_sim = liquidated(&per[0]) as f64 / paths as f64;
 

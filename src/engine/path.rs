@@ -108,8 +108,7 @@ pub fn simulate_path_with(
     let tally = &mut scratch.tally;
     tally.reset();
     let depth_total = setup.depth_total();
-    let postures: Vec<Candidate> = candidate.into_iter().collect();
-    let mut run = PathRun::new(setup, index, &postures);
+    let mut run = PathRun::new(setup, index, candidate.as_slice());
     run.run(layer, &mut scratch.epoch, |flows| {
         record_epoch(setup, depth_total, &mut out, tally, flows)
     });
