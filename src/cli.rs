@@ -95,6 +95,34 @@ pub struct RunArgs {
     /// second, threads used and peak memory. The scorecard is unchanged.
     #[arg(long)]
     pub timings: bool,
+    /// Size the run to its question: start at --paths (default 512) and double the paths
+    /// until every critical gate is resolved (pass or fail) or --max-paths is reached.
+    #[arg(long)]
+    pub precision: bool,
+    /// Path budget of a sized run (--precision).
+    #[arg(long, value_name = "N", default_value_t = crate::app::sized::DEFAULT_MAX_PATHS)]
+    pub max_paths: u64,
+}
+
+/// A path count, or `auto`: size the run until its gates resolve.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathCount {
+    Fixed(u64),
+    Auto,
+}
+
+/// Parses `--paths`: a positive integer or `auto`.
+pub fn parse_path_count(text: &str) -> Result<PathCount, String> {
+    if text.eq_ignore_ascii_case("auto") {
+        return Ok(PathCount::Auto);
+    }
+    match text.parse::<u64>() {
+        Ok(0) => Err("expected at least 1 path, or `auto`".into()),
+        Ok(n) => Ok(PathCount::Fixed(n)),
+        Err(_) => Err(format!(
+            "expected a whole number of paths or `auto`, got `{text}`"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -105,9 +133,13 @@ pub struct ValidateArgs {
     /// Policy file to validate against.
     #[arg(long)]
     pub policy: Option<PathBuf>,
-    /// Monte Carlo paths per gate scenario.
-    #[arg(long, default_value_t = 500)]
-    pub paths: u64,
+    /// Monte Carlo paths per gate scenario, or `auto`: start at 512 and double until every
+    /// critical gate is resolved (pass or fail) or --max-paths is reached.
+    #[arg(long, value_name = "N|auto", default_value = "500", value_parser = parse_path_count)]
+    pub paths: PathCount,
+    /// Path budget per gate scenario of `--paths auto`.
+    #[arg(long, value_name = "N", default_value_t = crate::app::sized::DEFAULT_MAX_PATHS)]
+    pub max_paths: u64,
     /// Worker threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub threads: usize,

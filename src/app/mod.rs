@@ -1,12 +1,13 @@
 //! The library's orchestration layer. Each use case takes a checked request, runs the
-//! engine and returns a result: `run` (a single run or one shard of it), `sweep` (the
-//! optimizer), `validate` (the CI gate), `merge` (sharded runs) and `alerts` (alerting
+//! engine and returns a result: `run` (a single run or one shard of it), `sized` (a run
+//! that adds paths until its gates resolve), `sweep` (the optimizer), `validate` (the CI gate), `merge` (sharded runs) and `alerts` (alerting
 //! rules from the policy). `commands/` only parses arguments, calls here and renders.
 //! Progress and log lines go through [`Progress`], so the library never draws on a terminal.
 
 pub mod alerts;
 pub mod merge;
 pub mod run;
+pub mod sized;
 pub mod sweep;
 pub mod validate;
 

@@ -9,23 +9,39 @@ use serde::{Deserialize, Serialize};
 
 use super::Progress;
 use super::run::{RunRequest, prepare, simulate};
+use super::sized::{SizePlan, simulate_sized};
 use crate::config::Overrides;
 use crate::config::{ConfigSource, Deployment, Policy};
 use crate::error::{Error, Result};
-use crate::scorecard::Scorecard;
-use crate::scorecard::gates::{Gate, Severity};
+use crate::gates::{Comparison, Confidence, Gate, GateEstimate, Severity};
+use crate::scorecard::{Scorecard, Sizing};
 
 /// What to validate.
 #[derive(Debug, Clone, Default)]
 pub struct ValidateRequest {
     pub config_dir: Option<PathBuf>,
     pub policy: Option<PathBuf>,
-    /// Monte Carlo paths per gate scenario, at least 1.
-    pub paths: u64,
+    /// Monte Carlo paths per gate scenario: a fixed count (at least 1) or a sized run.
+    pub paths: ValidatePaths,
     pub threads: usize,
 }
 
 /// The scenarios whose gates `validate` checks, and the one that feeds the bridge rule.
+/// How many paths `validate` runs per gate scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidatePaths {
+    Fixed(u64),
+    /// Doubling looks until every critical gate resolves (`--paths auto`).
+    Sized(SizePlan),
+}
+
+impl Default for ValidatePaths {
+    /// The CLI's default, 500 paths.
+    fn default() -> Self {
+        ValidatePaths::Fixed(500)
+    }
+}
+
 pub const GATE_SCENARIOS: [&str; 4] = [
     "chain138_deployed_capital_efficiency",
     "crash_40pct_external_asset",
@@ -45,9 +61,12 @@ pub struct ValidationReport {
     pub scenarios: Vec<ScenarioCheck>,
     /// Gates no simulation can clear.
     pub evidence_gates: Vec<EvidenceGate>,
-    /// Paths per gate scenario.
+    /// Paths per gate scenario (the budget of a sized run).
     pub paths: u64,
-    /// Every rule and critical gate passed.
+    /// The scenarios ran sized (`--paths auto`): see each scenario's `sizing`.
+    pub sized: bool,
+    /// Every rule passed and every critical gate's verdict is `pass` (an inconclusive
+    /// critical gate is not a pass).
     pub pass: bool,
 }
 
@@ -76,6 +95,11 @@ pub struct BridgeCheck {
 pub struct ScenarioCheck {
     pub scenario: String,
     pub inputs_hash: String,
+    /// Paths the scenario ran (the last look's, for a sized run).
+    pub paths: u64,
+    /// The looks of a sized run (`--paths auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizing: Option<Sizing>,
     pub gates: Vec<Gate>,
     /// Every critical gate passed (warnings are shown, not failed).
     pub pass: bool,
@@ -125,13 +149,18 @@ fn check_configs(
     Ok((policy, deployment, checks))
 }
 
-fn run_request(request: &ValidateRequest, scenario: &str, volume_scale: Option<f64>) -> RunRequest {
+fn run_request(
+    request: &ValidateRequest,
+    scenario: &str,
+    paths: Option<u64>,
+    volume_scale: Option<f64>,
+) -> RunRequest {
     RunRequest {
         scenario: scenario.to_string(),
         config_dir: request.config_dir.clone(),
         policy: request.policy.clone(),
         overrides: Overrides {
-            paths: Some(request.paths),
+            paths,
             volume_scale,
             ..Overrides::default()
         },
@@ -170,12 +199,10 @@ fn bridge_rule(
     Ok(out)
 }
 
-/// How many standard errors of the ratio the linearity rule allows above 2.
-const LINEARITY_Z: f64 = 2.0;
-
 /// Intervention cost roughly linear in volume: doubling the trades per epoch should not
-/// more than double it (beyond Monte Carlo noise). A warning, not a failure.
-fn linearity_gate(base: &Scorecard, doubled: &Scorecard) -> Gate {
+/// more than double it. Decided on the ratio's interval like any gate (its standard error
+/// from the two runs' errors, propagated); a warning, not a failure.
+fn linearity_gate(base: &Scorecard, doubled: &Scorecard, confidence: &Confidence) -> Gate {
     let (c1, s1) = (
         base.routing.intervention_cost_total,
         base.routing.intervention_cost_total_se,
@@ -193,10 +220,13 @@ fn linearity_gate(base: &Scorecard, doubled: &Scorecard) -> Gate {
     Gate::new(
         "intervention_linearity",
         "intervention_cost_total at 2x volume / at 1x",
-        crate::scorecard::gates::Comparison::AtMost,
-        2.0 + LINEARITY_Z * se,
-        None,
-        if ratio.is_finite() { ratio } else { f64::MAX },
+        (Comparison::AtMost, 2.0, None),
+        &GateEstimate::normal(
+            if ratio.is_finite() { ratio } else { f64::MAX },
+            se,
+            base.inputs.paths,
+        ),
+        confidence,
         Severity::Warning,
     )
 }
@@ -204,7 +234,7 @@ fn linearity_gate(base: &Scorecard, doubled: &Scorecard) -> Gate {
 /// Runs every check of `request` and returns the report (`pass` says whether every rule
 /// and critical gate passed).
 pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<ValidationReport> {
-    if request.paths == 0 {
+    if request.paths == ValidatePaths::Fixed(0) {
         return Err(Error::Usage("--paths must be at least 1".into()));
     }
     let source = ConfigSource::new(request.config_dir.clone())?;
@@ -212,16 +242,31 @@ pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<Va
     let mut scenarios = Vec::new();
     let mut base = None;
     for name in GATE_SCENARIOS {
-        let prepared = prepare(&run_request(request, name, None))?;
-        progress.note(&format!("validate: {name} ({} paths)", request.paths));
-        let card = simulate(&prepared, request.threads, progress)?;
-        let pass = card
-            .gates
-            .iter()
-            .all(|g| g.pass || g.severity == Severity::Warning);
+        let card = match request.paths {
+            ValidatePaths::Fixed(paths) => {
+                let prepared = prepare(&run_request(request, name, Some(paths), None))?;
+                progress.note(&format!("validate: {name} ({paths} paths)"));
+                simulate(&prepared, request.threads, progress)?
+            }
+            ValidatePaths::Sized(plan) => {
+                progress.note(&format!(
+                    "validate: {name} (sized, up to {} paths)",
+                    plan.max()
+                ));
+                simulate_sized(
+                    &run_request(request, name, None, None),
+                    &plan,
+                    request.threads,
+                    progress,
+                )?
+            }
+        };
+        let pass = !card.gates.iter().any(Gate::blocks);
         scenarios.push(ScenarioCheck {
             scenario: name.into(),
             inputs_hash: card.inputs.inputs_hash.clone(),
+            paths: card.inputs.paths,
+            sizing: card.sizing.clone(),
             gates: card.gates.clone(),
             pass,
         });
@@ -234,9 +279,18 @@ pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<Va
         None => Vec::new(),
     };
     if let (Some(card), Some(first)) = (&base, scenarios.first_mut()) {
-        let doubled = prepare(&run_request(request, GATE_SCENARIOS[0], Some(2.0)))?;
+        let doubled = prepare(&run_request(
+            request,
+            GATE_SCENARIOS[0],
+            Some(card.inputs.paths),
+            Some(2.0),
+        ))?;
         let twice = simulate(&doubled, request.threads, progress)?;
-        first.gates.push(linearity_gate(card, &twice));
+        first.gates.push(linearity_gate(
+            card,
+            &twice,
+            &Confidence::fixed(policy.gates.confidence),
+        ));
     }
     let evidence_gates = policy
         .evidence_gates
@@ -254,7 +308,11 @@ pub fn validate(request: &ValidateRequest, progress: &dyn Progress) -> Result<Va
         bridge_rule: bridge,
         scenarios,
         evidence_gates,
-        paths: request.paths,
+        paths: match request.paths {
+            ValidatePaths::Fixed(paths) => paths,
+            ValidatePaths::Sized(plan) => plan.max(),
+        },
+        sized: matches!(request.paths, ValidatePaths::Sized(_)),
         pass,
     })
 }

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use crate::app::Progress;
 use crate::app::run::{RunRequest, prepare, run_shard, simulate};
+use crate::app::sized::{DEFAULT_INITIAL_PATHS, SizePlan, simulate_sized};
 use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
 use crate::config::Overrides;
@@ -38,6 +39,11 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         setup.scenario.name, mc.paths, mc.epochs, mc.seed
     ));
     let optimizer = optimizer_enabled(setup, args.optimizer)?;
+    if args.precision && args.shard.is_some() {
+        return Err(Error::Usage(
+            "--precision sizes a whole run; it cannot run one shard".into(),
+        ));
+    }
     if let Some(shard) = args.shard {
         if optimizer {
             return Err(Error::Usage(
@@ -52,7 +58,13 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let phase_start = Instant::now();
-    let mut card = simulate(&prepared, args.threads, &progress)?;
+    let mut card = if args.precision {
+        let plan = SizePlan::new(args.paths.unwrap_or(DEFAULT_INITIAL_PATHS), args.max_paths)?;
+        simulate_sized(&request, &plan, args.threads, &progress)?
+    } else {
+        simulate(&prepared, args.threads, &progress)?
+    };
+    let mc = card_monte_carlo(mc, &card);
     let mut phases = vec![timings::Phase {
         name: "simulate",
         wall: phase_start.elapsed(),
@@ -63,7 +75,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
     }];
     if optimizer {
         let phase_start = Instant::now();
-        let done = sweep(setup, args.threads, args.paths, &progress)?;
+        let done = sweep(setup, args.threads, Some(mc.paths), &progress)?;
         card.optimizer = Some(done.result);
         phases.push(timings::Phase {
             name: "optimizer",
@@ -87,4 +99,14 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         .print();
     }
     Ok(Outcome::Success)
+}
+
+/// The Monte Carlo settings the scorecard ran with (a sized run's last look sets the
+/// paths).
+fn card_monte_carlo(
+    mut mc: crate::config::scenario::MonteCarlo,
+    card: &crate::scorecard::Scorecard,
+) -> crate::config::scenario::MonteCarlo {
+    mc.paths = card.inputs.paths;
+    mc
 }

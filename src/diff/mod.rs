@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use crate::config::parse::parse_json;
 use crate::error::{Error, InputError, Result};
-use crate::scorecard::gates::{Gate, Severity};
+use crate::gates::{Gate, Severity, Verdict};
 use crate::scorecard::{SCHEMA_VERSION, Scorecard};
 
 /// A rise is beyond Monte Carlo noise when `z = (new - base) / sqrt(se_base² + se_new²)`
@@ -104,13 +104,13 @@ pub enum Status {
 pub enum GateStatus {
     /// Passes in both.
     Pass,
-    /// Passed in base, fails in new.
+    /// Passed in base; fails or is inconclusive in new.
     Crossed,
-    /// Fails in both.
+    /// Fails or is inconclusive in both.
     StillFailing,
-    /// Failed in base, passes in new.
+    /// Failed or was inconclusive in base, passes in new.
     Recovered,
-    /// Only in new (its `new_pass` says whether it passes).
+    /// Only in new (its `new_verdict` says whether it passes).
     Added,
     /// Only in base.
     Removed,
@@ -152,8 +152,8 @@ pub struct GateDiff {
     pub threshold: String,
     pub base_value: Option<f64>,
     pub new_value: Option<f64>,
-    pub base_pass: Option<bool>,
-    pub new_pass: Option<bool>,
+    pub base_verdict: Option<Verdict>,
+    pub new_verdict: Option<Verdict>,
     pub status: GateStatus,
     pub severity: Level,
 }
@@ -290,7 +290,35 @@ fn probe(path: &Path) -> Result<(String, u64)> {
 fn parse(path: &Path, text: &str) -> Result<Loaded> {
     let file = path.display().to_string();
     let card: Scorecard = parse_json(text, &file)?;
+    check_verdicts(&card, &file)?;
     Ok(Loaded { file, card })
+}
+
+/// Every gate's stored verdict must be the one its own value, interval and threshold give:
+/// a scorecard whose verdicts were edited contradicts itself and is refused.
+fn check_verdicts(card: &Scorecard, file: &str) -> Result<()> {
+    for (i, gate) in card.gates.iter().enumerate() {
+        let derived = gate.rederived_verdict();
+        if derived != gate.verdict {
+            return Err(InputError::new(
+                file,
+                format!(
+                    "the scorecard contradicts itself: gate `{}` says `{}`, but its value {} \
+                     with interval [{}, {}] against {} gives `{}`",
+                    gate.name,
+                    gate.verdict.as_str(),
+                    gate.value,
+                    gate.interval.lo,
+                    gate.interval.hi,
+                    gate.describe_threshold(),
+                    derived.as_str()
+                ),
+            )
+            .at(&format!("gates[{i}].verdict"))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Compares two loaded scorecards.
@@ -332,7 +360,7 @@ fn side(l: &Loaded) -> Side {
 }
 
 fn gate_level(new: &Gate, base: Option<&Gate>) -> Level {
-    match (new.pass, base.map(|b| b.pass)) {
+    match (new.passed(), base.map(Gate::passed)) {
         (true, _) => Level::Info,
         (false, Some(false)) => Level::Warning,
         (false, _) => match new.severity {
@@ -343,7 +371,7 @@ fn gate_level(new: &Gate, base: Option<&Gate>) -> Level {
 }
 
 fn gate_status(base: Option<&Gate>, new: Option<&Gate>) -> GateStatus {
-    match (base.map(|g| g.pass), new.map(|g| g.pass)) {
+    match (base.map(Gate::passed), new.map(Gate::passed)) {
         (Some(true), Some(true)) => GateStatus::Pass,
         (Some(true), Some(false)) => GateStatus::Crossed,
         (Some(false), Some(false)) => GateStatus::StillFailing,
@@ -373,8 +401,8 @@ fn gate_diffs(base: &[Gate], new: &[Gate]) -> Vec<GateDiff> {
                 threshold: shown.describe_threshold(),
                 base_value: b.as_ref().map(|g| g.value),
                 new_value: n.as_ref().map(|g| g.value),
-                base_pass: b.as_ref().map(|g| g.pass),
-                new_pass: n.as_ref().map(|g| g.pass),
+                base_verdict: b.as_ref().map(|g| g.verdict),
+                new_verdict: n.as_ref().map(|g| g.verdict),
                 status: gate_status(b.as_ref(), n.as_ref()),
                 severity: n
                     .as_ref()
@@ -522,20 +550,27 @@ mod tests {
 
     #[test]
     fn gate_levels_follow_the_transition() {
-        let gate = |pass| Gate {
-            name: "liquidation".into(),
-            metric: "liquidation_probability".into(),
-            comparison: crate::scorecard::gates::Comparison::AtMost,
-            threshold: 0.02,
-            threshold_high: None,
-            value: if pass { 0.0 } else { 0.05 },
-            pass,
-            severity: Severity::Critical,
+        use crate::gates::{Comparison, Confidence, GateEstimate};
+        let gate = |count| {
+            Gate::new(
+                "liquidation",
+                "liquidation_probability",
+                (Comparison::AtMost, 0.02, None),
+                &GateEstimate::proportion(count, 1000),
+                &Confidence::fixed(0.95),
+                Severity::Critical,
+            )
         };
-        assert_eq!(gate_level(&gate(false), Some(&gate(true))), Level::Critical);
-        assert_eq!(gate_level(&gate(false), None), Level::Critical);
-        assert_eq!(gate_level(&gate(false), Some(&gate(false))), Level::Warning);
-        assert_eq!(gate_level(&gate(true), Some(&gate(false))), Level::Info);
+        let (pass, fail, unsure) = (gate(0), gate(60), gate(20));
+        assert_eq!(pass.verdict, Verdict::Pass);
+        assert_eq!(fail.verdict, Verdict::Fail);
+        assert_eq!(unsure.verdict, Verdict::Inconclusive);
+        assert_eq!(gate_level(&fail, Some(&pass)), Level::Critical);
+        assert_eq!(gate_level(&unsure, Some(&pass)), Level::Critical);
+        assert_eq!(gate_level(&fail, None), Level::Critical);
+        assert_eq!(gate_level(&fail, Some(&fail)), Level::Warning);
+        assert_eq!(gate_level(&pass, Some(&fail)), Level::Info);
+        assert_eq!(gate_status(Some(&pass), Some(&unsure)), GateStatus::Crossed);
     }
 
     #[test]

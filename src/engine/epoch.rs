@@ -288,8 +288,11 @@ pub fn routing_pnl(f: &EpochFlows) -> RoutingPnl {
 pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcome {
     let t_end = st.buckets.total();
     CapitalOutcome {
-        roi: t_end / st.t0 - 1.0,
-        pnl: t_end - st.t0,
+        roi: tally.twr_index - 1.0,
+        capital_return: t_end / st.t0 - 1.0,
+        capital_end: t_end,
+        redemptions: tally.redemptions_paid,
+        pnl: t_end - st.t0 + tally.redemptions_paid,
         max_drawdown: tally.max_drawdown,
         liquidated: tally.liquidated,
         peg_deviation_epochs: tally.peg_deviation_epochs,

@@ -44,11 +44,21 @@ pub struct RoutingOutcome {
 /// Per-path results of the capital overlay.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CapitalOutcome {
-    /// `T_end / T_0 - 1`.
+    /// Time-weighted return over the horizon: each epoch's return with redemptions paid at
+    /// par taken out as external flows, chained (`CapitalTally::twr_index - 1`).
     pub roi: f64,
-    /// `T_end - T_0`, USD.
+    /// Change of capital over the horizon, flows included: `T_end / T_0 - 1`.
+    #[serde(default)]
+    pub capital_return: f64,
+    /// Capital at the end of the horizon `T_end`, USD.
+    #[serde(default)]
+    pub capital_end: f64,
+    /// Redemptions paid to holders at par, USD.
+    #[serde(default)]
+    pub redemptions: f64,
+    /// Gain net of flows, USD: `T_end - T_0` plus the redemptions paid.
     pub pnl: f64,
-    /// Largest drawdown of `T` from its running peak, share.
+    /// Largest drawdown of the time-weighted return index from its running peak, share.
     pub max_drawdown: f64,
     pub liquidated: bool,
     pub peg_deviation_epochs: u32,

@@ -7,6 +7,7 @@ use super::json::pretty_json;
 use super::table::{new_table, num};
 use crate::diff::{DiffReport, GateDiff, Level, MetricDiff, Side, Status};
 use crate::error::Result;
+use crate::gates::Verdict;
 
 /// Changed detail rows the table lists; more than this (typical when the inputs differ)
 /// are counted, and `--format json` has them all.
@@ -35,12 +36,8 @@ fn percent(v: Option<f64>) -> String {
     v.map_or("-".into(), |r| format!("{:+.2}%", r * 100.0))
 }
 
-fn pass(v: Option<bool>) -> &'static str {
-    match v {
-        Some(true) => "pass",
-        Some(false) => "FAIL",
-        None => "-",
-    }
+fn verdict(v: Option<Verdict>) -> &'static str {
+    v.map_or("-", super::verdict_word)
 }
 
 /// The header: files, runs, inputs and the verdict with its reasons.
@@ -110,8 +107,8 @@ fn gate_table(gates: &[GateDiff]) -> String {
             g.threshold.clone(),
             opt(g.base_value),
             opt(g.new_value),
-            pass(g.base_pass).to_string(),
-            pass(g.new_pass).to_string(),
+            verdict(g.base_verdict).to_string(),
+            verdict(g.new_verdict).to_string(),
             g.status.as_str().to_string(),
             g.severity.as_str().to_string(),
         ]);

@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 use super::Renderer;
 use super::table::num;
 use crate::error::Result;
+use crate::gates::{Gate, Verdict};
 use crate::optimizer::OptimizerResult;
 use crate::scorecard::Scorecard;
 use crate::scorecard::catalog::{Catalog, Metric, Section, Uncertainty, Value, View};
-use crate::scorecard::gates::{Gate, Severity};
 
 /// Renders the scorecard as a Markdown summary, ending in a newline.
 #[derive(Debug, Clone, Copy, Default)]
@@ -111,28 +111,41 @@ fn header(out: &mut String, card: &Scorecard) {
 }
 
 fn gate_result(g: &Gate) -> String {
-    match (g.pass, g.severity) {
-        (true, _) => "pass".into(),
-        (false, Severity::Critical) => "**FAIL** (critical)".into(),
-        (false, Severity::Warning) => "**FAIL** (warning)".into(),
+    match g.verdict {
+        Verdict::Pass => "pass".into(),
+        _ => format!("**{}**", super::gate_result(g)),
     }
 }
 
 fn gates(out: &mut String, gates: &[Gate]) {
-    let failing: Vec<&Gate> = gates.iter().filter(|g| !g.pass).collect();
+    let failing: Vec<&Gate> = gates.iter().filter(|g| !g.passed()).collect();
     let verdict = if failing.is_empty() {
         format!("all {} pass", gates.len())
     } else {
-        let names: Vec<String> = failing.iter().map(|g| format!("`{}`", g.name)).collect();
+        let names: Vec<String> = failing
+            .iter()
+            .map(|g| format!("`{}` ({})", g.name, g.verdict.as_str()))
+            .collect();
         format!(
-            "{} of {} fail: {}",
+            "{} of {} do not pass: {}",
             failing.len(),
             gates.len(),
             names.join(", ")
         )
     };
     let _ = writeln!(out, "\n### Gates: {verdict}\n");
-    table_head(out, &["gate", "metric", "threshold", "value", "result"]);
+    table_head(
+        out,
+        &[
+            "gate",
+            "metric",
+            "threshold",
+            "value",
+            "interval",
+            "result",
+            "to settle",
+        ],
+    );
     for g in gates {
         row(
             out,
@@ -141,7 +154,9 @@ fn gates(out: &mut String, gates: &[Gate]) {
                 format!("`{}`", cell(&g.metric)),
                 format!("`{}`", g.describe_threshold()),
                 num(g.value),
+                super::gate_interval(g),
                 gate_result(g),
+                super::gate_paths_needed(g),
             ],
         );
     }
@@ -219,7 +234,7 @@ fn optimizer(out: &mut String, o: &OptimizerResult, rows: &[&Metric]) {
     let Some(t) = &o.top_deployable else {
         let _ = writeln!(
             out,
-            "No deployable candidate: none passes every gate under the deployable leverage cap."
+            "No deployable candidate: no candidate's gates all pass under the deployable leverage cap."
         );
         return;
     };

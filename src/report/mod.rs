@@ -63,3 +63,53 @@ pub fn renderer(format: Format) -> Box<dyn Renderer> {
 pub fn render(card: &Scorecard, format: Format) -> Result<Vec<u8>> {
     renderer(format).render(card)
 }
+
+/// How every report shows a verdict: `pass`, `FAIL`, `INCONCLUSIVE` (the two that block
+/// in capitals).
+pub fn verdict_word(v: crate::gates::Verdict) -> &'static str {
+    match v {
+        crate::gates::Verdict::Pass => "pass",
+        crate::gates::Verdict::Fail => "FAIL",
+        crate::gates::Verdict::Inconclusive => "INCONCLUSIVE",
+    }
+}
+
+/// A gate's result for a report row: `pass`, `FAIL (critical)`, `INCONCLUSIVE (warning)`.
+pub fn gate_result(g: &crate::gates::Gate) -> String {
+    match g.verdict {
+        crate::gates::Verdict::Pass => "pass".into(),
+        v => {
+            let severity = match g.severity {
+                crate::gates::Severity::Critical => "critical",
+                crate::gates::Severity::Warning => "warning",
+            };
+            format!("{} ({severity})", verdict_word(v))
+        }
+    }
+}
+
+/// A gate's interval and confidence for a report row: `[0.21, 0.26] at 95%`, with the
+/// looks when there were several (`at 95%, 3 looks`).
+pub fn gate_interval(g: &crate::gates::Gate) -> String {
+    let looks = if g.looks > 1 {
+        format!(", {} looks", g.looks)
+    } else {
+        String::new()
+    };
+    format!(
+        "[{}, {}] at {}%{looks}",
+        table::num(g.interval.lo),
+        table::num(g.interval.hi),
+        table::num(g.confidence * 100.0)
+    )
+}
+
+/// What would settle an inconclusive gate: `~2,400 paths`, `-` when resolved, `unresolvable`
+/// for an estimate on the threshold.
+pub fn gate_paths_needed(g: &crate::gates::Gate) -> String {
+    match (g.verdict, g.paths_needed) {
+        (crate::gates::Verdict::Inconclusive, Some(n)) => format!("~{n} paths"),
+        (crate::gates::Verdict::Inconclusive, None) => "not resolvable by paths".into(),
+        _ => "-".into(),
+    }
+}

@@ -213,7 +213,7 @@ mod tests {
             names::MAX_DRAWDOWN_P95,
             names::LIQUIDATION_PROBABILITY,
             names::PEG_DEVIATION_FREQUENCY,
-            names::FLOOR_VIOLATIONS,
+            names::FLOOR_BREACH_PROBABILITY,
             names::ROI_P05,
             names::GATE_PASS,
             names::CHURN_MEAN,

@@ -98,19 +98,24 @@ fn render(card: &Scorecard) -> String {
         out.push_str(&optimizer_tables(o));
     }
     out.push_str("\n\nGates\n");
-    let mut gates = new_table(&["gate", "metric", "threshold", "value", "result"]);
+    let mut gates = new_table(&[
+        "gate",
+        "metric",
+        "threshold",
+        "value",
+        "interval",
+        "result",
+        "to settle",
+    ]);
     for g in &card.gates {
-        let result = if g.pass {
-            "pass".to_string()
-        } else {
-            format!("FAIL ({:?})", g.severity).to_lowercase()
-        };
         gates.add_row(vec![
             g.name.clone(),
             g.metric.clone(),
             g.describe_threshold(),
             num(g.value),
-            result,
+            super::gate_interval(g),
+            super::gate_result(g),
+            super::gate_paths_needed(g),
         ]);
     }
     out.push_str(&gates.to_string());
@@ -246,6 +251,7 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
         "ext share",
         "spread bps",
         "score",
+        "vs top",
         "roi_mean",
         "roi_p05",
         "dd p95",
@@ -259,7 +265,14 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
             num(c.alpha),
             num(c.external_share),
             num(c.spread_bps),
-            num(c.score),
+            pm(c.score, c.score_se),
+            if c.rank == 1 {
+                "top".into()
+            } else if c.ties_top {
+                format!("tie (-{} ± {})", num(c.gap_to_top), num(c.gap_to_top_se))
+            } else {
+                format!("-{} ± {}", num(c.gap_to_top), num(c.gap_to_top_se))
+            },
             num(c.roi_mean),
             num(c.roi_p05),
             num(c.max_drawdown_p95),
@@ -272,6 +285,14 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
         ]);
     }
     out.push_str(&t.to_string());
+    let ties = o.candidates.iter().filter(|c| c.ties_top).count();
+    if ties > 1 {
+        out.push_str(&format!(
+            "\n{} candidates cannot be told apart from the top at {}% confidence on these paths (\"tie\").",
+            ties,
+            num(o.confidence * 100.0)
+        ));
+    }
     out.push_str("\n\nFrontier (best score at each leverage)\n");
     let mut f = new_table(&[
         "leverage",
@@ -306,8 +327,9 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
             num(c.roi_mean),
             num(c.roi_mean_se)
         )),
-        None => out
-            .push_str("\n\nTop deployable: none (no candidate passes every gate under the cap)\n"),
+        None => {
+            out.push_str("\n\nTop deployable: none (no candidate's gates all pass under the cap)\n")
+        }
     }
     for r in &o.rejected {
         out.push_str(&format!(

@@ -54,21 +54,29 @@ fn tables(r: &ValidationReport) -> String {
         "\n\nPolicy gates ({} paths per scenario)\n",
         r.paths
     ));
-    let mut g = new_table(&["scenario", "gate", "metric", "threshold", "value", "result"]);
+    let mut g = new_table(&[
+        "scenario",
+        "gate",
+        "metric",
+        "threshold",
+        "value",
+        "interval",
+        "paths",
+        "result",
+        "to settle",
+    ]);
     for s in &r.scenarios {
         for gate in &s.gates {
-            let result = match (gate.pass, gate.severity) {
-                (true, _) => "pass",
-                (false, crate::scorecard::gates::Severity::Warning) => "warning",
-                (false, _) => "FAIL",
-            };
             g.add_row(vec![
                 s.scenario.clone(),
                 gate.name.clone(),
                 gate.metric.clone(),
                 gate.describe_threshold(),
                 num(gate.value),
-                result.to_string(),
+                super::gate_interval(gate),
+                gate.paths.to_string(),
+                super::gate_result(gate),
+                super::gate_paths_needed(gate),
             ]);
         }
     }
@@ -83,22 +91,30 @@ fn tables(r: &ValidationReport) -> String {
         ]);
     }
     out.push_str(&e.to_string());
-    let failed: Vec<String> = r
-        .scenarios
-        .iter()
-        .flat_map(|s| {
-            s.gates
-                .iter()
-                .filter(|g| !g.pass && g.severity == crate::scorecard::gates::Severity::Critical)
-                .map(move |g| format!("{}: {}", s.scenario, g.name))
-        })
-        .chain(
-            r.bridge_rule
-                .iter()
-                .filter(|b| !b.pass)
-                .map(|b| format!("bridge rule: chain {}", b.chain_id)),
-        )
-        .collect();
+    let failed: Vec<String> =
+        r.scenarios
+            .iter()
+            .flat_map(|s| {
+                s.gates.iter().filter(|g| g.blocks()).map(move |g| {
+                    match (g.verdict, g.paths_needed) {
+                        (crate::gates::Verdict::Inconclusive, Some(n)) => format!(
+                            "{}: {} inconclusive (about {n} paths would settle it)",
+                            s.scenario, g.name
+                        ),
+                        (crate::gates::Verdict::Inconclusive, None) => {
+                            format!("{}: {} inconclusive (on its threshold)", s.scenario, g.name)
+                        }
+                        _ => format!("{}: {}", s.scenario, g.name),
+                    }
+                })
+            })
+            .chain(
+                r.bridge_rule
+                    .iter()
+                    .filter(|b| !b.pass)
+                    .map(|b| format!("bridge rule: chain {}", b.chain_id)),
+            )
+            .collect();
     let external = r
         .evidence_gates
         .iter()

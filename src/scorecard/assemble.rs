@@ -2,28 +2,52 @@
 //! metrics of the scenario's own posture, and the gates. Used by `run` and by `merge`,
 //! so a merged sharded run and an unsharded run go through the very same code.
 
-use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, gates};
+use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital};
+use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, Setup};
+use crate::gates::{self, Confidence};
 
-/// The scorecard of `batches` (all of a run's batches, in order).
+/// The scorecard of `batches` (all of a run's batches, in order), its gates decided at the
+/// policy's confidence in one look.
 pub fn assemble(
     setup: &Setup,
     inputs_hash: &str,
     batches: &[BatchResult],
     run_info: RunInfo,
 ) -> Scorecard {
+    let confidence = Confidence::fixed(setup.policy.gates.confidence);
+    assemble_at(setup, inputs_hash, batches, run_info, &confidence)
+}
+
+/// [`assemble`] with the gates decided at `confidence` (a sized run's later looks).
+pub fn assemble_at(
+    setup: &Setup,
+    inputs_hash: &str,
+    batches: &[BatchResult],
+    run_info: RunInfo,
+    confidence: &Confidence,
+) -> Scorecard {
     let mc = setup.scenario.monte_carlo;
     let (paths, totals) = build::merge_batches(batches, setup);
     let routing = build::routing_metrics(setup, &paths, &totals);
-    let mut gates = gates::routing_gates(&routing, &setup.policy, setup.scenario.stress_profile);
+    let mut gates = gates::routing_gates(
+        &paths,
+        &setup.policy,
+        confidence,
+        setup.scenario.stress_profile,
+    );
     let capital = setup.scenario.capital.as_ref().and_then(|spec| {
         let c = setup.default_candidate()?;
-        capital::capital_metrics(&paths, spec.initial_capital, &c, mc.epochs)
+        capital::capital_metrics(&paths, spec.initial_capital, &c, mc.epochs, mc.epoch_days)
     });
-    if let (Some(m), Some(spec)) = (&capital, &setup.scenario.capital) {
-        gates.extend(capital::capital_gates(
-            m,
+    if let (Some(_), Some(spec)) = (&capital, &setup.scenario.capital) {
+        let outcomes: Vec<&CapitalOutcome> =
+            paths.iter().filter_map(|p| p.capital.as_ref()).collect();
+        gates.extend(gates::capital_gates(
+            &outcomes,
+            mc.epochs,
             &setup.policy,
+            confidence,
             spec.deployable_profile,
         ));
     }
@@ -48,6 +72,7 @@ pub fn assemble(
         capital,
         gates,
         optimizer: None,
+        sizing: None,
         run_info,
     }
 }

@@ -1,17 +1,18 @@
-//! Capital metrics (model.md section 5) and their gates: ROI band, PnL distribution,
-//! drawdown, liquidation probability (Wilson interval), peg deviation frequency, floor
-//! violations, event counts and the PnL attribution.
+//! Capital metrics (model.md section 5): the time-weighted return with its tail (quantiles,
+//! expected shortfall, annualised), PnL distribution, drawdown, the capital level and
+//! redemptions, liquidation and floor-breach probabilities (Wilson intervals), peg
+//! deviation frequency, event counts and the PnL attribution. The gates are in `gates`.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::Interval;
-use super::gates::{Comparison, Gate, Severity};
-use crate::config::Policy;
 use crate::engine::PathOutcome;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::{Candidate, TERMS};
-use crate::stats::{Histogram, histogram, mean_estimate, quantile_with_ci, wilson};
+use crate::stats::{
+    Histogram, Z95, expected_shortfall, histogram, mean_estimate, quantile_with_ci, wilson,
+};
 
 /// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
 const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);
@@ -21,30 +22,57 @@ const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);
 pub struct CapitalMetrics {
     /// Initial capital `T_0`, USD.
     pub initial_capital_usd: f64,
+    /// The horizon every `roi_*` and `capital_*` figure is over, days (epochs x epoch days).
+    pub horizon_days: f64,
     /// The posture simulated: yield share, leverage, spread.
     pub alpha: f64,
     pub leverage: f64,
     /// Share of the sleeve's collateral in the external asset simulated.
     pub external_share: f64,
     pub spread_bps: f64,
-    /// Mean ROI `T_end / T_0 - 1` over paths.
+    /// Mean over paths of the time-weighted return over the horizon (redemptions paid at
+    /// par are external flows, kept out; the costs of meeting them stay in).
     pub roi_mean: f64,
     pub roi_mean_se: f64,
-    /// 5th percentile of ROI over paths.
+    /// 1st percentile of the time-weighted return over paths.
+    pub roi_p01: f64,
+    pub roi_p01_ci95: Interval,
+    /// 5th percentile of the time-weighted return over paths.
     pub roi_p05: f64,
     pub roi_p05_ci95: Interval,
     pub roi_p50: f64,
-    /// 95th percentile of ROI over paths.
+    /// 95th percentile of the time-weighted return over paths.
     pub roi_p95: f64,
     pub roi_p95_ci95: Interval,
-    /// PnL `T_end - T_0` in USD: quantiles and a fixed-edge histogram.
+    /// Expected shortfall at 95%: the mean return of the worst 5% of paths.
+    pub roi_es_95: f64,
+    pub roi_es_95_ci95: Interval,
+    /// Expected shortfall at 99%: the mean return of the worst 1% of paths.
+    pub roi_es_99: f64,
+    pub roi_es_99_ci95: Interval,
+    /// The same return figures annualised: `(1 + x)^(365 / horizon_days) - 1`.
+    pub roi_annualised: AnnualisedRoi,
+    /// PnL net of flows (`T_end - T_0` plus redemptions paid), USD: quantiles and a
+    /// fixed-edge histogram.
     pub pnl_distribution: PnlDistribution,
-    /// Mean over paths of the largest drawdown of `T` from its running peak.
+    /// Mean over paths of the largest drawdown of the time-weighted return index.
     pub max_drawdown_mean: f64,
     pub max_drawdown_mean_se: f64,
     /// 95th percentile over paths of the largest drawdown.
     pub max_drawdown_p95: f64,
     pub max_drawdown_p95_ci95: Interval,
+    /// 99th percentile over paths of the largest drawdown.
+    pub max_drawdown_p99: f64,
+    pub max_drawdown_p99_ci95: Interval,
+    /// Capital itself, flows included: the change `T_end / T_0 - 1` over the horizon, mean
+    /// over paths (the PnL attribution adds up to it).
+    pub capital_return_mean: f64,
+    pub capital_return_mean_se: f64,
+    /// `T_end` over paths, USD.
+    pub capital_end: CapitalEnd,
+    /// Redemptions paid to holders at par over the horizon, mean per path, USD.
+    pub redemptions_total_mean_usd: f64,
+    pub redemptions_total_mean_usd_se: f64,
     /// Share of paths liquidated.
     pub liquidation_probability: f64,
     /// Wilson 95% interval of the liquidation probability.
@@ -67,9 +95,16 @@ pub struct CapitalMetrics {
     pub peg_deviation_frequency_se: f64,
     /// Path-epochs above the threshold.
     pub peg_deviation_count: u64,
+    /// Share of paths whose reserve, after the epoch's outflows, fell below the external
+    /// liquidity floor at least once (before the clamp).
+    pub external_liquidity_floor_breach_probability: f64,
+    /// Wilson 95% interval of the breach probability.
+    pub external_liquidity_floor_breach_probability_ci95: Interval,
+    /// Paths that breached the floor at least once.
+    pub external_liquidity_floor_breach_paths: u64,
     /// Path-epochs in which the reserve fell below the floor before the clamp, all paths.
     pub external_liquidity_floor_violations: u64,
-    /// The same, mean per path.
+    /// The same, mean per path: the breach epochs per path.
     pub external_liquidity_floor_violations_per_path: f64,
     pub external_liquidity_floor_violations_per_path_se: f64,
     /// Path-epochs still below the floor after the clamp, all paths.
@@ -86,8 +121,31 @@ pub struct CapitalMetrics {
     pub circuit_breaker_epochs_per_path: f64,
     /// Lowest peg in a path, mean over paths.
     pub min_peg_mean: f64,
-    /// Where ROI came from: each term's mean contribution; they add up to `roi_mean`.
+    /// Where capital went: each term's mean contribution; they add up to
+    /// `capital_return_mean`.
     pub pnl_attribution: Vec<AttributionTerm>,
+}
+
+/// Return figures annualised from the horizon: `(1 + x)^(365 / horizon_days) - 1`, a
+/// monotone map, so quantiles map to quantiles. The mean is the horizon mean annualised.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AnnualisedRoi {
+    pub mean: f64,
+    pub p01: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
+    pub es_95: f64,
+    pub es_99: f64,
+}
+
+/// Capital at the end of the horizon over paths, USD.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CapitalEnd {
+    pub mean: f64,
+    pub p05: f64,
+    pub p50: f64,
+    pub p95: f64,
 }
 
 /// PnL distribution in USD.
@@ -107,11 +165,11 @@ pub struct PnlDistribution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttributionTerm {
     /// `yield`, `collateral_market`, `market_making`, `volatility_drag`,
-    /// `intervention_drag`, `redemption_drag`, `unwind_and_liquidation_costs`.
+    /// `intervention_drag`, `redemptions_paid`, `unwind_and_liquidation_costs`.
     pub term: String,
     /// Mean change of `T` per path, USD (drags and costs negative).
     pub mean_usd: f64,
-    /// The same as a share of `T_0` (a contribution to `roi_mean`).
+    /// The same as a share of `T_0` (a contribution to `capital_return_mean`).
     pub roi_contribution: f64,
     pub roi_contribution_se: f64,
 }
@@ -120,23 +178,38 @@ fn values(caps: &[&CapitalOutcome], f: impl Fn(&CapitalOutcome) -> f64) -> Vec<f
     caps.iter().map(|c| f(c)).collect()
 }
 
+/// `(1 + x)^(1 / years) - 1`: a horizon return annualised.
+fn annualise(x: f64, years: f64) -> f64 {
+    if years > 0.0 {
+        (1.0 + x).max(0.0).powf(1.0 / years) - 1.0
+    } else {
+        x
+    }
+}
+
 /// Builds the capital metrics; `None` when no path carried capital.
 pub fn capital_metrics(
     paths: &[&PathOutcome],
     t0: f64,
     candidate: &Candidate,
     epochs: u32,
+    epoch_days: f64,
 ) -> Option<CapitalMetrics> {
     let caps: Vec<&CapitalOutcome> = paths.iter().filter_map(|p| p.capital.as_ref()).collect();
     if caps.is_empty() {
         return None;
     }
     let n = caps.len() as u64;
+    let horizon_days = f64::from(epochs) * epoch_days;
+    let years = horizon_days / 365.0;
     let roi = values(&caps, |c| c.roi);
     let roi_est = mean_estimate(&roi);
+    let (roi_p01, roi_p01_ci) = quantile_with_ci(&roi, 0.01);
     let (roi_p05, roi_p05_ci) = quantile_with_ci(&roi, 0.05);
     let (roi_p50, _) = quantile_with_ci(&roi, 0.50);
     let (roi_p95, roi_p95_ci) = quantile_with_ci(&roi, 0.95);
+    let (es95, es95_ci) = expected_shortfall(&roi, 0.05, Z95);
+    let (es99, es99_ci) = expected_shortfall(&roi, 0.01, Z95);
     let pnl = values(&caps, |c| c.pnl);
     let q = |p| quantile_with_ci(&pnl, p).0;
     let edges: Vec<f64> = (0..PNL_EDGES.2)
@@ -145,8 +218,15 @@ pub fn capital_metrics(
     let dd = values(&caps, |c| c.max_drawdown);
     let dd_est = mean_estimate(&dd);
     let (dd95, dd95_ci) = quantile_with_ci(&dd, 0.95);
+    let (dd99, dd99_ci) = quantile_with_ci(&dd, 0.99);
+    let capital_return = mean_estimate(&values(&caps, |c| c.capital_return));
+    let capital_end = values(&caps, |c| c.capital_end);
+    let end_q = |p| quantile_with_ci(&capital_end, p).0;
+    let redemptions = mean_estimate(&values(&caps, |c| c.redemptions));
     let liquidated = caps.iter().filter(|c| c.liquidated).count() as u64;
     let liq = wilson(liquidated, n);
+    let breached = caps.iter().filter(|c| c.floor_violations > 0).count() as u64;
+    let breach = wilson(breached, n);
     let liquidations = mean_estimate(&values(&caps, |c| f64::from(c.liquidations)));
     let seized = mean_estimate(&values(&caps, |c| c.collateral_seized));
     let mut first: Vec<f64> = caps
@@ -180,17 +260,33 @@ pub fn capital_metrics(
         .collect();
     Some(CapitalMetrics {
         initial_capital_usd: t0,
+        horizon_days,
         alpha: candidate.alpha,
         leverage: candidate.leverage,
         external_share: candidate.external_share,
         spread_bps: candidate.spread_bps,
         roi_mean: roi_est.mean,
         roi_mean_se: roi_est.se,
+        roi_p01,
+        roi_p01_ci95: roi_p01_ci,
         roi_p05,
         roi_p05_ci95: roi_p05_ci,
         roi_p50,
         roi_p95,
         roi_p95_ci95: roi_p95_ci,
+        roi_es_95: es95,
+        roi_es_95_ci95: es95_ci,
+        roi_es_99: es99,
+        roi_es_99_ci95: es99_ci,
+        roi_annualised: AnnualisedRoi {
+            mean: annualise(roi_est.mean, years),
+            p01: annualise(roi_p01, years),
+            p05: annualise(roi_p05, years),
+            p50: annualise(roi_p50, years),
+            p95: annualise(roi_p95, years),
+            es_95: annualise(es95, years),
+            es_99: annualise(es99, years),
+        },
         pnl_distribution: PnlDistribution {
             mean: mean_estimate(&pnl).mean,
             p05: q(0.05),
@@ -204,6 +300,18 @@ pub fn capital_metrics(
         max_drawdown_mean_se: dd_est.se,
         max_drawdown_p95: dd95,
         max_drawdown_p95_ci95: dd95_ci,
+        max_drawdown_p99: dd99,
+        max_drawdown_p99_ci95: dd99_ci,
+        capital_return_mean: capital_return.mean,
+        capital_return_mean_se: capital_return.se,
+        capital_end: CapitalEnd {
+            mean: mean_estimate(&capital_end).mean,
+            p05: end_q(0.05),
+            p50: end_q(0.50),
+            p95: end_q(0.95),
+        },
+        redemptions_total_mean_usd: redemptions.mean,
+        redemptions_total_mean_usd_se: redemptions.se,
         liquidation_probability: liq.p,
         liquidation_probability_ci95: Interval {
             lo: liq.lo95,
@@ -218,6 +326,12 @@ pub fn capital_metrics(
         peg_deviation_frequency: peg_freq.mean,
         peg_deviation_frequency_se: peg_freq.se,
         peg_deviation_count: count(|c| c.peg_deviation_epochs),
+        external_liquidity_floor_breach_probability: breach.p,
+        external_liquidity_floor_breach_probability_ci95: Interval {
+            lo: breach.lo95,
+            hi: breach.hi95,
+        },
+        external_liquidity_floor_breach_paths: breached,
         external_liquidity_floor_violations: count(|c| c.floor_violations),
         external_liquidity_floor_violations_per_path: violations.mean,
         external_liquidity_floor_violations_per_path_se: violations.se,
@@ -232,59 +346,4 @@ pub fn capital_metrics(
         min_peg_mean: mean_estimate(&values(&caps, |c| c.min_peg)).mean,
         pnl_attribution: attribution,
     })
-}
-
-/// The policy gates of model.md section 6 for a capital scorecard.
-pub fn capital_gates(m: &CapitalMetrics, policy: &Policy, deployable_profile: bool) -> Vec<Gate> {
-    let g = &policy.gates;
-    let mut gates = vec![
-        Gate::new(
-            "max_drawdown",
-            "max_drawdown_p95",
-            Comparison::AtMost,
-            g.max_drawdown_p95,
-            None,
-            m.max_drawdown_p95,
-            Severity::Critical,
-        ),
-        Gate::new(
-            "liquidation",
-            "liquidation_probability",
-            Comparison::AtMost,
-            g.liquidation_probability,
-            None,
-            m.liquidation_probability,
-            Severity::Critical,
-        ),
-        Gate::new(
-            "peg_deviation",
-            "peg_deviation_frequency",
-            Comparison::AtMost,
-            g.peg_deviation_frequency,
-            None,
-            m.peg_deviation_frequency,
-            Severity::Critical,
-        ),
-        Gate::new(
-            "external_liquidity_floor",
-            "external_liquidity_floor_violations",
-            Comparison::AtMost,
-            g.external_liquidity_floor_violations,
-            None,
-            m.external_liquidity_floor_violations as f64,
-            Severity::Critical,
-        ),
-    ];
-    if deployable_profile {
-        gates.push(Gate::new(
-            "roi_lower_band",
-            "roi_p05",
-            Comparison::AtLeast,
-            g.roi_p05_min,
-            None,
-            m.roi_p05,
-            Severity::Critical,
-        ));
-    }
-    gates
 }

@@ -9,7 +9,9 @@ pub mod assemble;
 pub mod build;
 pub mod capital;
 pub mod catalog;
-pub mod gates;
+pub mod sizing;
+pub use crate::gates;
+pub use sizing::Sizing;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::stats::Interval;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The scorecard of one scenario run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -40,6 +42,9 @@ pub struct Scorecard {
     /// Ranked candidates when the optimizer ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub optimizer: Option<crate::optimizer::OptimizerResult>,
+    /// The looks of a sized run (`--precision`, `validate --paths auto`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sizing: Option<Sizing>,
     /// Provenance; ignored by `diff`.
     pub run_info: RunInfo,
 }

@@ -113,12 +113,12 @@ pub(super) fn critical_rules(p: &Policy) -> Vec<AlertRule> {
             ),
         },
         GateSpec {
-            alert: "PmmsimExternalLiquidityFloorViolated",
-            metric: names::FLOOR_VIOLATIONS,
-            field: "external_liquidity_floor_violations",
+            alert: "PmmsimExternalLiquidityFloorBreachProbabilityAboveGate",
+            metric: names::FLOOR_BREACH_PROBABILITY,
+            field: "external_liquidity_floor_breach_probability",
             op: Op::Above,
-            arms: arm(g.external_liquidity_floor_violations),
-            step: 1.0,
+            arms: arm(g.external_liquidity_floor_breach_probability),
+            step: 0.01,
             runbook: runbook::annotation(
                 p,
                 &[

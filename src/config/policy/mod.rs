@@ -168,9 +168,29 @@ impl Policy {
             0.0,
             1.0,
         )?;
-        c.non_negative(
-            "gates.externalLiquidityFloorViolations",
-            g.external_liquidity_floor_violations,
+        c.range("gates.confidence", g.confidence, 0.5, 0.9999)?;
+        if g.external_liquidity_floor_violations.is_some() {
+            return Err(c.error(
+                "gates.externalLiquidityFloorViolations",
+                "this count gate was replaced by `externalLiquidityFloorBreachProbability`, the \
+                 largest tolerated probability that a path ever breaches the floor (a number \
+                 in (0, 1], e.g. 0.01; see docs/statistics.md)",
+            ));
+        }
+        let breach = g
+            .external_liquidity_floor_breach_probability
+            .ok_or_else(|| {
+                c.error(
+                    "gates.externalLiquidityFloorBreachProbability",
+                    "missing: the largest tolerated probability that a path ever breaches the \
+                 external liquidity floor (a number in (0, 1], e.g. 0.01)",
+                )
+            })?;
+        c.range(
+            "gates.externalLiquidityFloorBreachProbability",
+            breach,
+            0.0,
+            1.0,
         )?;
         c.range("gates.roiP05Min", g.roi_p05_min, -1.0, 10.0)?;
         let r = &raw.routing_gates;

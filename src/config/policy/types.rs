@@ -93,10 +93,13 @@ pub struct PegPolicy {
 /// Capital gates of a deployable profile (`gates`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CapitalGates {
+    /// Confidence level of every gate verdict, in [0.5, 0.9999].
+    pub confidence: f64,
     pub max_drawdown_p95: f64,
     pub liquidation_probability: f64,
     pub peg_deviation_frequency: f64,
-    pub external_liquidity_floor_violations: f64,
+    /// Largest tolerated probability that a path ever breaches the external liquidity floor.
+    pub external_liquidity_floor_breach_probability: f64,
     /// Minimum `roi_p05` in a deployable profile.
     pub roi_p05_min: f64,
 }
@@ -206,12 +209,16 @@ impl From<RawPegPolicy> for PegPolicy {
 }
 
 impl From<RawGates> for CapitalGates {
+    /// After `Policy::check`, which makes sure the breach tolerance is present.
     fn from(raw: RawGates) -> Self {
         Self {
+            confidence: raw.confidence,
             max_drawdown_p95: raw.max_drawdown_p95,
             liquidation_probability: raw.liquidation_probability,
             peg_deviation_frequency: raw.peg_deviation_frequency,
-            external_liquidity_floor_violations: raw.external_liquidity_floor_violations,
+            external_liquidity_floor_breach_probability: raw
+                .external_liquidity_floor_breach_probability
+                .unwrap_or(0.0),
             roi_p05_min: raw.roi_p05_min,
         }
     }

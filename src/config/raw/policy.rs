@@ -118,12 +118,27 @@ pub struct RawPegPolicy {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawGates {
+    /// Confidence level of every gate verdict (default 0.95).
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
     pub max_drawdown_p95: f64,
     pub liquidation_probability: f64,
     pub peg_deviation_frequency: f64,
-    pub external_liquidity_floor_violations: f64,
+    /// Largest tolerated probability that a path ever breaches the external liquidity floor.
+    #[serde(default)]
+    pub external_liquidity_floor_breach_probability: Option<f64>,
+    /// The count gate this replaced; present only to name its replacement in the error.
+    #[serde(default)]
+    pub external_liquidity_floor_violations: Option<f64>,
     /// Minimum `roi_p05` in a deployable profile.
     pub roi_p05_min: f64,
+}
+
+/// The confidence level of gate verdicts when the policy sets none.
+pub const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+fn default_confidence() -> f64 {
+    DEFAULT_CONFIDENCE
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -20,8 +20,9 @@ pub enum Term {
     VolatilityDrag,
     /// The inventory bot's intervention cost.
     InterventionDrag,
-    /// Redemptions paid out.
-    RedemptionDrag,
+    /// Redemptions paid to holders at par: an external flow that shrinks assets and
+    /// liabilities alike, kept out of the time-weighted return.
+    Redemptions,
     /// Liquidation penalties and the costs of deleveraging, unwinding, floor repair and
     /// rebalancing.
     UnwindAndLiquidationCosts,
@@ -38,7 +39,7 @@ impl Term {
         Term::MarketMaking,
         Term::VolatilityDrag,
         Term::InterventionDrag,
-        Term::RedemptionDrag,
+        Term::Redemptions,
         Term::UnwindAndLiquidationCosts,
     ];
 
@@ -50,7 +51,7 @@ impl Term {
             Term::MarketMaking => "market_making",
             Term::VolatilityDrag => "volatility_drag",
             Term::InterventionDrag => "intervention_drag",
-            Term::RedemptionDrag => "redemption_drag",
+            Term::Redemptions => "redemptions_paid",
             Term::UnwindAndLiquidationCosts => "unwind_and_liquidation_costs",
         }
     }
@@ -91,7 +92,7 @@ mod tests {
                 "market_making",
                 "volatility_drag",
                 "intervention_drag",
-                "redemption_drag",
+                "redemptions_paid",
                 "unwind_and_liquidation_costs",
             ]
         );

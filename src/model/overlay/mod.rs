@@ -91,10 +91,17 @@ pub struct CapitalTally {
     pub spread_events: u32,
     /// Epochs on the peg circuit breaker.
     pub breaker_epochs: u32,
-    /// Largest drawdown of `T` from its running peak, share.
+    /// Largest drawdown of the time-weighted return index from its running peak, share.
     pub max_drawdown: f64,
     /// Lowest peg seen.
     pub min_peg: f64,
+    /// Time-weighted return index (starts at 1): each epoch's return with redemptions paid
+    /// at par taken out as external flows, chained.
+    pub twr_index: f64,
+    /// Running peak of `twr_index`.
+    pub twr_peak: f64,
+    /// Redemptions paid to holders at par, USD.
+    pub redemptions_paid: f64,
 }
 
 impl CapitalTally {
@@ -102,6 +109,8 @@ impl CapitalTally {
     pub fn new() -> Self {
         Self {
             min_peg: f64::INFINITY,
+            twr_index: 1.0,
+            twr_peak: 1.0,
             ..Self::default()
         }
     }
@@ -118,7 +127,6 @@ pub struct OverlayState {
     pub spread_bps: f64,
     pub liquidated: bool,
     pub t0: f64,
-    pub peak: f64,
 }
 
 /// The overlay's fixed parameters for one candidate.
@@ -188,7 +196,6 @@ impl<'a> Overlay<'a> {
             spread_bps: self.candidate.spread_bps.min(self.ceiling_spread),
             liquidated: false,
             t0,
-            peak: t0,
         }
     }
 

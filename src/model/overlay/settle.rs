@@ -1,6 +1,7 @@
 //! Steps 4-11 of the overlay, after routing: the yield sleeve, PMM inventory,
 //! redemptions, the external liquidity floor, rebalancing, the peg, volatility and
-//! drawdown, each change of `T` booked under its attribution [`Term`].
+//! the time-weighted return and its drawdown, each change of `T` booked under its
+//! attribution [`Term`].
 
 use crate::model::capital::Buckets;
 use crate::model::capital::barrier::crossing_probability;
@@ -20,6 +21,7 @@ impl Overlay<'_> {
     ) {
         let spec = self.spec;
         let dt = self.dt;
+        let t_start = st.buckets.total();
         let b = &mut st.buckets;
         let a = &mut tally.attribution;
         // 4. Yield sleeve: growth of each collateral component, reserve yield, then a
@@ -87,9 +89,11 @@ impl Overlay<'_> {
             dt,
             d.u_redeem,
         );
-        let outflow = step.outflow_fraction * b.total().max(0.0);
-        a[Term::RedemptionDrag.index()] -=
-            pay(b, outflow, &mut a[Term::UnwindAndLiquidationCosts.index()]);
+        let t_before_redemption = b.total();
+        let outflow = step.outflow_fraction * t_before_redemption.max(0.0);
+        let paid = pay(b, outflow, &mut a[Term::UnwindAndLiquidationCosts.index()]);
+        a[Term::Redemptions.index()] -= paid;
+        tally.redemptions_paid += paid;
         // 7. External liquidity floor.
         let clamp = sleeve.clamp_to_floor(b, self.floor, spec.unwind_capacity, spec.transfer_cost);
         a[Term::UnwindAndLiquidationCosts.index()] -= clamp.cost;
@@ -114,15 +118,31 @@ impl Overlay<'_> {
         tally.min_peg = tally.min_peg.min(st.peg);
         // 10. Volatility.
         st.sigma = spec.volatility.step(st.sigma, d.z_sigma);
-        // 11. Drawdown.
+        // 11. Time-weighted return and its drawdown. The epoch splits at the redemption,
+        //     the one external flow: before it, `T` grows from `t_start` to
+        //     `t_before_redemption`; after it, from `t_before_redemption - paid` (the flow at
+        //     par) to `T_end`, so the cost of meeting the redemption stays in.
         let t = b.total();
-        st.peak = st.peak.max(t);
-        if st.peak > 0.0 {
-            tally.max_drawdown = tally.max_drawdown.max((st.peak - t) / st.peak);
+        tally.twr_index *= growth_factor(t_start, t_before_redemption)
+            * growth_factor(t_before_redemption - paid, t);
+        tally.twr_peak = tally.twr_peak.max(tally.twr_index);
+        if tally.twr_peak > 0.0 {
+            tally.max_drawdown = tally
+                .max_drawdown
+                .max((tally.twr_peak - tally.twr_index) / tally.twr_peak);
         }
         tally.liquidated |= st.liquidated;
         tally.epochs_above_max_ltv += u32::from(b.debt > 0.0 && b.ltv() > self.operating_ltv);
         tally.epochs += 1;
+    }
+}
+
+/// `end / start`, or 1 when nothing was invested over the sub-period (`start <= 0`).
+fn growth_factor(start: f64, end: f64) -> f64 {
+    if start > 0.0 {
+        end.max(0.0) / start
+    } else {
+        1.0
     }
 }
 

@@ -8,6 +8,9 @@ use crate::scorecard::capital::CapitalMetrics;
 /// The label the table gives its one row of PnL quantiles.
 const PNL_ROW: &str = "pnl p05 / p50 / p95";
 
+/// The label the table gives its one row of end-capital quantiles.
+const CAPITAL_END_ROW: &str = "capital_end p05 / p50 / p95";
+
 /// The capital metrics, in exposition order.
 pub(super) fn capital(c: &CapitalMetrics) -> Vec<Metric> {
     let mut out = posture(c);
@@ -22,7 +25,10 @@ pub(super) fn capital(c: &CapitalMetrics) -> Vec<Metric> {
         )
         .se(a.roi_contribution_se)
         .labelled("term", a.term.as_str())
-        .about("share of T0", "Contribution of one term to roi_mean.")
+        .about(
+            "share of T0",
+            "Contribution of one term to capital_return_mean (the change of capital, flows included).",
+        )
         .export(Export::gauge("pnl_attribution", Ratio))
     }));
     out
@@ -35,6 +41,9 @@ fn posture(c: &CapitalMetrics) -> Vec<Metric> {
         m("capital.initial_capital_usd", c.initial_capital_usd)
             .about("USD", "Initial capital T0, USD.")
             .export(Export::gauge("initial_capital", Usd)),
+        m("capital.horizon_days", c.horizon_days)
+            .about("days", "Horizon of every roi_* and capital_* figure, days.")
+            .export(Export::gauge("horizon_days", Unitless)),
         m("capital.alpha", c.alpha)
             .about("share", "Yield sleeve share simulated.")
             .export(Export::gauge("posture_alpha", Ratio)),
@@ -59,30 +68,58 @@ fn returns(c: &CapitalMetrics) -> Vec<Metric> {
     vec![
         m("capital.roi_mean", c.roi_mean)
             .se(c.roi_mean_se)
-            .about("share of T0", "Mean ROI T_end / T0 - 1 over paths.")
+            .about(
+                "over the horizon",
+                "Mean time-weighted return over the horizon (redemptions paid at par kept out as flows).",
+            )
             .export(Export::gauge("roi_mean", Ratio).with_uncertainty())
+            .row(Row::both(Returns)),
+        m("capital.roi_annualised.mean", c.roi_annualised.mean)
+            .about("per year", "roi_mean annualised: (1 + roi_mean)^(365 / horizon_days) - 1.")
+            .export(Export::gauge("roi_mean_annualised", Ratio))
+            .row(Row::table(Returns)),
+        m("capital.roi_p01", c.roi_p01)
+            .ci95(c.roi_p01_ci95)
+            .about("over the horizon", "1st percentile of the time-weighted return over paths.")
+            .export(Export::gauge("roi_p01", Ratio).with_uncertainty())
+            .row(Row::both(Returns)),
+        m("capital.roi_es_95", c.roi_es_95)
+            .ci95(c.roi_es_95_ci95)
+            .about(
+                "over the horizon",
+                "Expected shortfall at 95%: mean time-weighted return of the worst 5% of paths.",
+            )
+            .export(Export::gauge("roi_es_95", Ratio).with_uncertainty())
+            .row(Row::both(Returns)),
+        m("capital.roi_es_99", c.roi_es_99)
+            .ci95(c.roi_es_99_ci95)
+            .about(
+                "over the horizon",
+                "Expected shortfall at 99%: mean time-weighted return of the worst 1% of paths.",
+            )
+            .export(Export::gauge("roi_es_99", Ratio).with_uncertainty())
             .row(Row::both(Returns)),
         m("capital.roi_p05", c.roi_p05)
             .ci95(c.roi_p05_ci95)
             .about(
                 "share of T0",
-                "5th percentile of ROI over paths (dashboard: ROI lower band).",
+                "5th percentile of the time-weighted return over the horizon (dashboard: ROI lower band).",
             )
             .export(Export::gauge("roi_p05", Ratio).with_uncertainty())
             .row(Row::both(Returns)),
         m("capital.roi_p50", c.roi_p50)
-            .about("share of T0", "Median ROI over paths.")
+            .about("over the horizon", "Median time-weighted return over paths.")
             .export(Export::gauge("roi_p50", Ratio)),
         m("capital.roi_p95", c.roi_p95)
             .ci95(c.roi_p95_ci95)
             .about(
                 "share of T0",
-                "95th percentile of ROI over paths (dashboard: ROI upper band).",
+                "95th percentile of the time-weighted return over the horizon (dashboard: ROI upper band).",
             )
             .export(Export::gauge("roi_p95", Ratio).with_uncertainty())
             .row(Row::both(Returns)),
         m("capital.pnl_distribution.mean", p.mean)
-            .about("USD", "Mean PnL T_end - T0, USD.")
+            .about("USD", "Mean PnL net of flows (T_end - T0 + redemptions paid), USD.")
             .export(Export::gauge("pnl_mean", Usd)),
         m("capital.pnl_distribution.p05", p.p05)
             .label(PNL_ROW)
@@ -99,6 +136,34 @@ fn returns(c: &CapitalMetrics) -> Vec<Metric> {
             .about("USD", "95th percentile of PnL, USD.")
             .export(Export::gauge("pnl_p95", Usd))
             .row(Row::table(Returns)),
+        m("capital.capital_return_mean", c.capital_return_mean)
+            .se(c.capital_return_mean_se)
+            .about(
+                "over the horizon",
+                "Mean change of capital T_end / T0 - 1, redemptions included (the attribution adds up to it).",
+            )
+            .export(Export::gauge("capital_return_mean", Ratio).with_uncertainty())
+            .row(Row::table(Returns)),
+        m("capital.capital_end.p05", c.capital_end.p05)
+            .label(CAPITAL_END_ROW)
+            .about("USD", "5th percentile of capital at the end of the horizon, USD.")
+            .export(Export::gauge("capital_end_p05", Usd))
+            .row(Row::table(Returns)),
+        m("capital.capital_end.p50", c.capital_end.p50)
+            .label(CAPITAL_END_ROW)
+            .about("USD", "Median capital at the end of the horizon, USD.")
+            .export(Export::gauge("capital_end_p50", Usd))
+            .row(Row::table(Returns)),
+        m("capital.capital_end.p95", c.capital_end.p95)
+            .label(CAPITAL_END_ROW)
+            .about("USD", "95th percentile of capital at the end of the horizon, USD.")
+            .export(Export::gauge("capital_end_p95", Usd))
+            .row(Row::table(Returns)),
+        m("capital.redemptions_total_mean_usd", c.redemptions_total_mean_usd)
+            .se(c.redemptions_total_mean_usd_se)
+            .about("USD per path", "Redemptions paid at par over the horizon, mean per path, USD.")
+            .export(Export::gauge("redemptions_total_mean", Usd).with_uncertainty())
+            .row(Row::table(Returns)),
     ]
 }
 
@@ -110,7 +175,7 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
             .se(c.max_drawdown_mean_se)
             .about(
                 "share of peak",
-                "Mean over paths of the largest drawdown of T from its running peak.",
+                "Mean over paths of the largest drawdown of the time-weighted return index from its running peak.",
             )
             .export(Export::gauge("max_drawdown_mean", Ratio).with_uncertainty()),
         m("capital.max_drawdown_p95", c.max_drawdown_p95)
@@ -120,6 +185,14 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
                 "95th percentile over paths of the largest drawdown (dashboard: critical above the gate).",
             )
             .export(Export::gauge("max_drawdown_p95", Ratio).with_uncertainty())
+            .row(Row::both(Risk)),
+        m("capital.max_drawdown_p99", c.max_drawdown_p99)
+            .ci95(c.max_drawdown_p99_ci95)
+            .about(
+                "share of peak",
+                "99th percentile over paths of the largest drawdown of the time-weighted return.",
+            )
+            .export(Export::gauge("max_drawdown_p99", Ratio).with_uncertainty())
             .row(Row::both(Risk)),
         m("capital.liquidation_probability", c.liquidation_probability)
             .wilson95(c.liquidation_probability_ci95)
@@ -180,6 +253,27 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
 fn events(c: &CapitalMetrics) -> Vec<Metric> {
     let n = |key, v| Metric::count(Section::Capital, key, v);
     vec![
+        Metric::real(
+            Section::Capital,
+            "capital.external_liquidity_floor_breach_probability",
+            c.external_liquidity_floor_breach_probability,
+        )
+        .wilson95(c.external_liquidity_floor_breach_probability_ci95)
+        .about(
+            "share of paths",
+            "Share of paths whose reserve ever fell below the external liquidity floor (critical above the policy's tolerance).",
+        )
+        .export(Export::gauge("external_liquidity_floor_breach_probability", Ratio).with_uncertainty())
+        .row(
+            Row::both(Events)
+                .context_everywhere(c.external_liquidity_floor_breach_paths, "paths"),
+        ),
+        n(
+            "capital.external_liquidity_floor_breach_paths",
+            c.external_liquidity_floor_breach_paths,
+        )
+        .about("paths", "Paths whose reserve fell below the floor at least once.")
+        .export(Export::counter("external_liquidity_floor_breach_paths")),
         n(
             "capital.external_liquidity_floor_violations",
             c.external_liquidity_floor_violations,
@@ -190,7 +284,7 @@ fn events(c: &CapitalMetrics) -> Vec<Metric> {
         )
         .about(
             "path-epochs",
-            "Path-epochs with the reserve below the external liquidity floor before the clamp (dashboard: critical above 0).",
+            "Path-epochs with the reserve below the external liquidity floor before the clamp (the breach epochs; per path alongside).",
         )
         .export(
             Export::counter("external_liquidity_floor_violations")

@@ -6,7 +6,8 @@
 pub const MAX_DRAWDOWN_P95: &str = "pmmsim_max_drawdown_p95_ratio";
 pub const LIQUIDATION_PROBABILITY: &str = "pmmsim_liquidation_probability_ratio";
 pub const PEG_DEVIATION_FREQUENCY: &str = "pmmsim_peg_deviation_frequency_ratio";
-pub const FLOOR_VIOLATIONS: &str = "pmmsim_external_liquidity_floor_violations_total";
+pub const FLOOR_BREACH_PROBABILITY: &str =
+    "pmmsim_external_liquidity_floor_breach_probability_ratio";
 pub const ROI_P05: &str = "pmmsim_roi_p05_ratio";
 pub const GATE_PASS: &str = "pmmsim_gate_pass";
 pub const CHURN_MEAN: &str = "pmmsim_churn_mean_ratio";

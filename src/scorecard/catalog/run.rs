@@ -3,9 +3,9 @@
 
 use super::entry::{Export, ExportUnit::*, Row, Topic};
 use super::{Metric, Section};
+use crate::gates::Gate;
 use crate::optimizer::OptimizerResult;
 use crate::scorecard::Scorecard;
-use crate::scorecard::gates::Gate;
 
 /// The run: an info metric whose labels identify it, the size, and the provenance.
 pub(super) fn run(card: &Scorecard) -> Vec<Metric> {
@@ -42,18 +42,33 @@ pub(super) fn run(card: &Scorecard) -> Vec<Metric> {
     ]
 }
 
-/// Whether each gate passed (1) or failed (0), labelled by the gate's name.
+/// Whether each gate passed (1) or not (0), and whether it was inconclusive, labelled by
+/// the gate's name.
 pub(super) fn gates(gates: &[Gate]) -> Vec<Metric> {
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
     gates
         .iter()
-        .map(|g| {
-            Metric::real(Section::Gates, "gates.pass", if g.pass { 1.0 } else { 0.0 })
+        .flat_map(|g| {
+            [
+                Metric::real(Section::Gates, "gates.pass", flag(g.passed()))
+                    .labelled("gate", g.name.as_str())
+                    .about(
+                        "1 = pass",
+                        "Whether the gate's verdict is pass (1) or not (0: fail or inconclusive).",
+                    )
+                    .export(Export::gauge("gate_pass", Unitless)),
+                Metric::real(
+                    Section::Gates,
+                    "gates.inconclusive",
+                    flag(g.verdict == crate::gates::Verdict::Inconclusive),
+                )
                 .labelled("gate", g.name.as_str())
                 .about(
-                    "1 = pass",
-                    "Whether the scorecard gate passed (1) or failed (0).",
+                    "1 = inconclusive",
+                    "Whether the gate's confidence interval straddles its threshold (1): more paths are needed.",
                 )
-                .export(Export::gauge("gate_pass", Unitless))
+                .export(Export::gauge("gate_inconclusive", Unitless)),
+            ]
         })
         .collect()
 }

@@ -1,9 +1,16 @@
 //! Statistics for the scorecard: exact quantiles (with order-statistic intervals), mean
 //! estimates with standard errors, a mergeable moments accumulator, Wilson intervals for
-//! proportions and fixed-edge histograms.
+//! proportions and fixed-edge histograms; the normal quantile for any confidence level
+//! (`normal`) and the expected shortfall (`tail`).
 //!
 //! Everything here is deterministic: serial loops in slice order, no parallel
 //! reductions, no RNG, no I/O. Same input bits give the same output bits.
+
+mod normal;
+mod tail;
+
+pub use normal::{normal_quantile, two_sided_z};
+pub use tail::expected_shortfall;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,21 +58,32 @@ pub struct Interval {
 pub fn quantile_with_ci(values: &[f64], p: f64) -> (f64, Interval) {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
-    if n == 0 {
+    if sorted.is_empty() {
         return (0.0, Interval { lo: 0.0, hi: 0.0 });
     }
-    let nf = n as f64;
-    let half = Z95 * (nf * p * (1.0 - p)).sqrt();
-    let lo_idx = ((nf * p - half).floor().max(1.0) as usize).min(n) - 1;
-    let hi_idx = ((nf * p + half).ceil().max(1.0) as usize).min(n) - 1;
     (
         quantile_sorted(&sorted, p),
-        Interval {
-            lo: sorted[lo_idx],
-            hi: sorted[hi_idx],
-        },
+        quantile_interval(&sorted, p, Z95),
     )
+}
+
+/// The distribution-free interval of quantile `p` of an ascending-sorted sample from its
+/// order statistics: ranks `⌊n p - z √(n p (1-p))⌋` and `⌈n p + z √(n p (1-p))⌉` (1-based,
+/// clamped to `[1, n]`), the normal approximation to the binomial count below the
+/// quantile. `z` sets the confidence (1.96 for 95%). An empty slice gives `[0, 0]`.
+pub fn quantile_interval(sorted: &[f64], p: f64, z: f64) -> Interval {
+    let n = sorted.len();
+    if n == 0 {
+        return Interval { lo: 0.0, hi: 0.0 };
+    }
+    let nf = n as f64;
+    let half = z * (nf * p * (1.0 - p)).sqrt();
+    let lo_idx = ((nf * p - half).floor().max(1.0) as usize).min(n) - 1;
+    let hi_idx = ((nf * p + half).ceil().max(1.0) as usize).min(n) - 1;
+    Interval {
+        lo: sorted[lo_idx],
+        hi: sorted[hi_idx],
+    }
 }
 
 /// A sample mean with its standard error.
@@ -189,38 +207,69 @@ pub struct ProportionEstimate {
 /// `count = 0` (or `count = n`).
 pub fn wilson(count: u64, n: u64) -> ProportionEstimate {
     let count = count.min(n);
+    let ci = wilson_interval(count, n, Z95);
+    ProportionEstimate {
+        p: if n == 0 { 0.0 } else { count as f64 / n as f64 },
+        count,
+        n,
+        lo95: ci.lo,
+        hi95: ci.hi,
+    }
+}
+
+/// The Wilson score interval of [`wilson`] at any normal multiplier `z`.
+pub fn wilson_interval(count: u64, n: u64, z: f64) -> Interval {
+    let count = count.min(n);
     if n == 0 {
-        return ProportionEstimate {
-            p: 0.0,
-            count,
-            n,
-            lo95: 0.0,
-            hi95: 1.0,
-        };
+        return Interval { lo: 0.0, hi: 1.0 };
     }
     let nf = n as f64;
     let p = count as f64 / nf;
-    let z2 = Z95 * Z95;
+    let z2 = z * z;
     let denom = 1.0 + z2 / nf;
     let centre = (p + z2 / (2.0 * nf)) / denom;
-    let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
-    let lo95 = if count == 0 {
+    let half = z * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt() / denom;
+    Interval {
+        lo: if count == 0 {
+            0.0
+        } else {
+            (centre - half).max(0.0)
+        },
+        hi: if count == n {
+            1.0
+        } else {
+            (centre + half).min(1.0)
+        },
+    }
+}
+
+/// The Wilson score interval with continuity correction (Newcombe 1998, method 4) at
+/// normal multiplier `z`: wider than [`wilson_interval`] by about `1/2n` on each side, and
+/// unlike it, it keeps at least its nominal coverage when the expected count is small (a
+/// few events in a few hundred paths), which is where gate decisions on rare events are
+/// made. `n = 0` gives `[0, 1]`; the bound at 0 (or 1) is exact when `count = 0` (or `n`).
+pub fn wilson_cc_interval(count: u64, n: u64, z: f64) -> Interval {
+    let count = count.min(n);
+    if n == 0 {
+        return Interval { lo: 0.0, hi: 1.0 };
+    }
+    let nf = n as f64;
+    let p = count as f64 / nf;
+    let z2 = z * z;
+    let denom = 2.0 * (nf + z2);
+    let lo = if count == 0 {
         0.0
     } else {
-        (centre - half).max(0.0)
+        let root = (z2 - 2.0 - 1.0 / nf + 4.0 * p * (nf * (1.0 - p) + 1.0)).max(0.0);
+        ((2.0 * nf * p + z2 - 1.0 - z * root.sqrt()) / denom).max(0.0)
     };
-    let hi95 = if count == n {
+    let hi = if count == n {
         1.0
     } else {
-        (centre + half).min(1.0)
+        let root = (z2 + 2.0 - 1.0 / nf + 4.0 * p * (nf * (1.0 - p) - 1.0)).max(0.0);
+        ((2.0 * nf * p + z2 + 1.0 + z * root.sqrt()) / denom).min(1.0)
     };
-    ProportionEstimate {
-        p,
-        count,
-        n,
-        lo95,
-        hi95,
-    }
+    Interval { lo, hi }
 }
 
 /// Counts of values in fixed bins.
@@ -292,6 +341,25 @@ pub fn two_sample_se(a: &MeanEstimate, b: &MeanEstimate) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn continuity_corrected_wilson_contains_plain_wilson_and_matches_a_hand_value() {
+        for n in [1u64, 5, 30, 200, 5000] {
+            for count in [0, 1, n / 3, n.saturating_sub(1), n] {
+                let plain = wilson_interval(count, n, Z95);
+                let cc = wilson_cc_interval(count, n, Z95);
+                assert!(
+                    cc.lo <= plain.lo + 1e-15 && cc.hi >= plain.hi - 1e-15,
+                    "{count}/{n}"
+                );
+                assert!((0.0..=1.0).contains(&cc.lo) && (0.0..=1.0).contains(&cc.hi));
+            }
+        }
+        // 2 of 30 at z = 1.645: lower bound (4 + z^2 - 1 - z sqrt(z^2 - 2 - 1/30 +
+        // 4 (2/30)(28 + 1))) / (2 (30 + z^2)) = 0.01433 (by hand).
+        let cc = wilson_cc_interval(2, 30, 1.645);
+        assert!((cc.lo - 0.014_33).abs() < 5e-5, "{}", cc.lo);
+    }
 
     fn close(a: f64, b: f64, tol: f64) -> bool {
         (a - b).abs() <= tol * b.abs().max(1.0)

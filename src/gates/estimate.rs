@@ -1,0 +1,235 @@
+//! A gate's estimate over paths (a mean, a quantile or a proportion), its confidence
+//! interval at any normal multiplier, and how that interval would narrow with more paths
+//! (for `paths_needed`).
+
+use crate::stats::{Interval, mean_estimate, quantile_sorted, two_sided_z, wilson_cc_interval};
+
+/// Largest path count `paths_needed` looks at; beyond it a gate is reported unresolvable.
+const MAX_PROJECTED_PATHS: u64 = 1 << 40;
+
+/// The confidence a verdict must carry, and the looks taken at the data so far.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Confidence {
+    /// Confidence level of a verdict, in (0, 1).
+    pub level: f64,
+    /// Looks at the data (interim checks of a sized run); 1 for a fixed-size run.
+    pub looks: u32,
+}
+
+impl Confidence {
+    /// One look at `level`.
+    pub fn fixed(level: f64) -> Self {
+        Self { level, looks: 1 }
+    }
+
+    /// The two-sided normal multiplier of each look: with `k` looks each interval is taken
+    /// at `1 - (1 - level) / k`, so the chance that any look's interval misses the truth is
+    /// at most `1 - level` (Bonferroni).
+    pub fn z(&self) -> f64 {
+        let looks = f64::from(self.looks.max(1));
+        two_sided_z(1.0 - (1.0 - self.level) / looks)
+    }
+}
+
+/// What a gate measures, and the data its interval comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    /// A mean (or any asymptotically normal estimate) with standard error `se`; its
+    /// interval is `value ± z se`, and `se` shrinks as `1/√n`.
+    Normal { se: f64 },
+    /// Quantile `p` of the sorted per-path values; a distribution-free interval from
+    /// order statistics, unbounded on a side where the sample is too small to give one.
+    Quantile { p: f64, sorted: Vec<f64> },
+    /// `count` paths out of `paths` had the event; a Wilson interval with continuity
+    /// correction (it keeps its coverage at small counts, where plain Wilson does not).
+    Proportion { count: u64 },
+}
+
+/// A gate's point estimate and what its interval rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GateEstimate {
+    pub value: f64,
+    pub paths: u64,
+    kind: Kind,
+}
+
+impl GateEstimate {
+    /// The mean of per-path values. Fewer than two paths give an unbounded interval.
+    pub fn mean(values: &[f64]) -> Self {
+        let est = mean_estimate(values);
+        let se = if values.len() < 2 {
+            f64::INFINITY
+        } else {
+            est.se
+        };
+        Self::normal(est.mean, se, values.len() as u64)
+    }
+
+    /// The mean of per-path shares in [0, 1] (e.g. the share of a path's epochs off the
+    /// peg). As [`GateEstimate::mean`], except when every path is 0 (or every path 1): the
+    /// sample then has no spread, and the normal interval would shrink to a point. The mean
+    /// is at most the probability that a path is above 0, so the upper end is the
+    /// continuity-corrected Wilson bound of "0 paths in n above 0" (the lower end likewise
+    /// when all are 1).
+    pub fn share_mean(values: &[f64]) -> Self {
+        let n = values.len() as u64;
+        let est = Self::mean(values);
+        let all_zero = n > 0 && values.iter().all(|&v| v <= 0.0);
+        let all_one = n > 0 && values.iter().all(|&v| v >= 1.0);
+        if !(all_zero || all_one) {
+            return est;
+        }
+        Self {
+            value: est.value,
+            paths: n,
+            kind: Kind::Proportion {
+                count: if all_one { n } else { 0 },
+            },
+        }
+    }
+
+    /// An asymptotically normal estimate with standard error `se`.
+    pub fn normal(value: f64, se: f64, paths: u64) -> Self {
+        Self {
+            value,
+            paths,
+            kind: Kind::Normal { se },
+        }
+    }
+
+    /// Quantile `p` of per-path values (R type 7, as the scorecard reports it).
+    pub fn quantile(values: &[f64], p: f64) -> Self {
+        let mut sorted = values.to_vec();
+        sorted.sort_unstable_by(f64::total_cmp);
+        Self {
+            value: quantile_sorted(&sorted, p),
+            paths: sorted.len() as u64,
+            kind: Kind::Quantile { p, sorted },
+        }
+    }
+
+    /// The share of `paths` on which an event happened `count` times.
+    pub fn proportion(count: u64, paths: u64) -> Self {
+        Self {
+            value: if paths == 0 {
+                f64::NAN
+            } else {
+                count.min(paths) as f64 / paths as f64
+            },
+            paths,
+            kind: Kind::Proportion {
+                count: count.min(paths),
+            },
+        }
+    }
+
+    /// The confidence interval at two-sided normal multiplier `z`.
+    pub fn interval(&self, z: f64) -> Interval {
+        match &self.kind {
+            Kind::Normal { se } => Interval {
+                lo: self.value - z * se,
+                hi: self.value + z * se,
+            },
+            Kind::Quantile { p, sorted } => order_statistic_interval(sorted, *p, z),
+            Kind::Proportion { count } => wilson_cc_interval(*count, self.paths, z),
+        }
+    }
+
+    /// The interval that `n` paths would give if the sample kept its present shape: the
+    /// standard error scaled by `√(paths / n)`, the quantile's probability band
+    /// `p ± z √(p(1-p)/n)` read off the present sample, or the Wilson interval of the
+    /// present share at `n`.
+    fn projected_interval(&self, z: f64, n: u64) -> Interval {
+        let nf = n as f64;
+        match &self.kind {
+            Kind::Normal { se } => {
+                let se = se * (self.paths as f64 / nf).sqrt();
+                Interval {
+                    lo: self.value - z * se,
+                    hi: self.value + z * se,
+                }
+            }
+            Kind::Quantile { p, sorted } => {
+                let half = z * (p * (1.0 - p) / nf).sqrt();
+                let at = |q: f64| {
+                    if q < 0.0 {
+                        f64::NEG_INFINITY
+                    } else if q > 1.0 {
+                        f64::INFINITY
+                    } else {
+                        quantile_sorted(sorted, q)
+                    }
+                };
+                Interval {
+                    lo: at(p - half),
+                    hi: at(p + half),
+                }
+            }
+            Kind::Proportion { .. } => {
+                let count = (self.value * nf).round() as u64;
+                wilson_cc_interval(count, n, z)
+            }
+        }
+    }
+
+    /// The fewest paths at which `resolved` holds for the projected interval, or `None`
+    /// when no count up to 2^40 would do (an estimate on the threshold itself, or an
+    /// estimate with no spread to project).
+    pub fn paths_to_resolve(&self, z: f64, resolved: impl Fn(Interval) -> bool) -> Option<u64> {
+        let valid = match &self.kind {
+            Kind::Normal { se } => se.is_finite(),
+            Kind::Quantile { sorted, .. } => sorted.len() >= 2,
+            Kind::Proportion { .. } => self.paths > 0,
+        };
+        if !valid || !self.value.is_finite() {
+            return None;
+        }
+        let ok = |n: u64| resolved(self.projected_interval(z, n));
+        let mut hi = self.paths.max(1) * 2;
+        while !ok(hi) {
+            if hi >= MAX_PROJECTED_PATHS {
+                return None;
+            }
+            hi *= 2;
+        }
+        let mut lo = hi / 2;
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if ok(mid) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        Some(hi)
+    }
+}
+
+/// The order-statistic interval of quantile `p` of an ascending sample: ranks
+/// `⌊n p - z √(n p (1-p))⌋` and `⌈n p + z √(n p (1-p))⌉` (1-based). A rank below 1 or above
+/// `n` leaves that side unbounded: the sample is too small to bound it.
+fn order_statistic_interval(sorted: &[f64], p: f64, z: f64) -> Interval {
+    let n = sorted.len();
+    if n == 0 {
+        return Interval {
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        };
+    }
+    let nf = n as f64;
+    let half = z * (nf * p * (1.0 - p)).sqrt();
+    let lo_rank = (nf * p - half).floor();
+    let hi_rank = (nf * p + half).ceil();
+    Interval {
+        lo: if lo_rank < 1.0 {
+            f64::NEG_INFINITY
+        } else {
+            sorted[lo_rank as usize - 1]
+        },
+        hi: if hi_rank > nf {
+            f64::INFINITY
+        } else {
+            sorted[(hi_rank.max(1.0) as usize) - 1]
+        },
+    }
+}
