@@ -97,11 +97,17 @@ pub fn gate_interval(g: &crate::gates::Gate) -> String {
         String::new()
     };
     format!(
-        "[{}, {}] at {}%{looks}",
+        "[{}, {}] at {}{looks}",
         table::num(g.interval.lo),
         table::num(g.interval.hi),
-        table::num(g.confidence * 100.0)
+        percent(g.confidence)
     )
+}
+
+/// A confidence level as a percentage without trailing zeros: `95%`, `99.5%`.
+pub fn percent(level: f64) -> String {
+    let text = format!("{:.4}", level * 100.0);
+    format!("{}%", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// What would settle an inconclusive gate: `~2,400 paths`, `-` when resolved, `unresolvable`

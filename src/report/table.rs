@@ -288,9 +288,9 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
     let ties = o.candidates.iter().filter(|c| c.ties_top).count();
     if ties > 1 {
         out.push_str(&format!(
-            "\n{} candidates cannot be told apart from the top at {}% confidence on these paths (\"tie\").",
+            "\n{} candidates cannot be told apart from the top at {} confidence on these paths (\"tie\").",
             ties,
-            num(o.confidence * 100.0)
+            super::percent(o.confidence)
         ));
     }
     out.push_str("\n\nFrontier (best score at each leverage)\n");

@@ -82,23 +82,7 @@ fn returns(c: &CapitalMetrics) -> Vec<Metric> {
             .ci95(c.roi_p01_ci95)
             .about("over the horizon", "1st percentile of the time-weighted return over paths.")
             .export(Export::gauge("roi_p01", Ratio).with_uncertainty())
-            .row(Row::both(Returns)),
-        m("capital.roi_es_95", c.roi_es_95)
-            .ci95(c.roi_es_95_ci95)
-            .about(
-                "over the horizon",
-                "Expected shortfall at 95%: mean time-weighted return of the worst 5% of paths.",
-            )
-            .export(Export::gauge("roi_es_95", Ratio).with_uncertainty())
-            .row(Row::both(Returns)),
-        m("capital.roi_es_99", c.roi_es_99)
-            .ci95(c.roi_es_99_ci95)
-            .about(
-                "over the horizon",
-                "Expected shortfall at 99%: mean time-weighted return of the worst 1% of paths.",
-            )
-            .export(Export::gauge("roi_es_99", Ratio).with_uncertainty())
-            .row(Row::both(Returns)),
+            .row(Row::table(Returns)),
         m("capital.roi_p05", c.roi_p05)
             .ci95(c.roi_p05_ci95)
             .about(
@@ -118,6 +102,22 @@ fn returns(c: &CapitalMetrics) -> Vec<Metric> {
             )
             .export(Export::gauge("roi_p95", Ratio).with_uncertainty())
             .row(Row::both(Returns)),
+        m("capital.roi_es_95", c.roi_es_95)
+            .ci95(c.roi_es_95_ci95)
+            .about(
+                "over the horizon",
+                "Expected shortfall at 95%: mean time-weighted return of the worst 5% of paths.",
+            )
+            .export(Export::gauge("roi_es_95", Ratio).with_uncertainty())
+            .row(Row::both(Returns)),
+        m("capital.roi_es_99", c.roi_es_99)
+            .ci95(c.roi_es_99_ci95)
+            .about(
+                "over the horizon",
+                "Expected shortfall at 99%: mean time-weighted return of the worst 1% of paths.",
+            )
+            .export(Export::gauge("roi_es_99", Ratio).with_uncertainty())
+            .row(Row::table(Returns)),
         m("capital.pnl_distribution.mean", p.mean)
             .about("USD", "Mean PnL net of flows (T_end - T0 + redemptions paid), USD.")
             .export(Export::gauge("pnl_mean", Usd)),
@@ -193,7 +193,7 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
                 "99th percentile over paths of the largest drawdown of the time-weighted return.",
             )
             .export(Export::gauge("max_drawdown_p99", Ratio).with_uncertainty())
-            .row(Row::both(Risk)),
+            .row(Row::table(Risk)),
         m("capital.liquidation_probability", c.liquidation_probability)
             .wilson95(c.liquidation_probability_ci95)
             .about(
