@@ -25,7 +25,7 @@ pub fn parse_json<T: DeserializeOwned>(text: &str, file: &str) -> Result<T, Inpu
 fn describe(err: &serde_json::Error, path: &str, file: &str, text: &str) -> InputError {
     let message = strip_position(&err.to_string());
     let line_col = format!("line {}, column {}", err.line(), err.column());
-    let path = known_path(path);
+    let path = shortened(known_path(path));
     let location = if path.is_empty() || path == "." {
         line_col
     } else {
@@ -75,11 +75,25 @@ fn known_path(path: &str) -> &str {
     }
 }
 
+/// Paths longer than this are cut (a file nested hundreds of levels deep).
+const MAX_PATH_CHARS: usize = 80;
+
+/// `path`, cut to [`MAX_PATH_CHARS`] with `...` when longer.
+fn shortened(path: &str) -> String {
+    match path.char_indices().nth(MAX_PATH_CHARS) {
+        Some((cut, _)) => format!("{}...", &path[..cut]),
+        None => path.to_string(),
+    }
+}
+
 /// What JSON forbids that people write anyway: a comma after the last item, and the
 /// non-finite numbers of JavaScript and Python.
 fn syntax_hint(message: &str, text: &str, line: usize, column: usize) -> Option<String> {
     if message == "trailing comma" {
         return Some("JSON allows no comma after the last item of an object or array".into());
+    }
+    if message == "recursion limit exceeded" {
+        return Some("the file nests arrays or objects more than 128 levels deep".into());
     }
     if !["expected value", "invalid number", "expected ident"]
         .iter()
@@ -238,6 +252,17 @@ mod tests {
                 "{word}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn a_deep_path_is_shortened() {
+        let deep = "a".to_string() + &"[0]".repeat(100);
+        let short = shortened(&deep);
+        assert!(
+            short.ends_with("...") && short.len() == MAX_PATH_CHARS + 3,
+            "{short}"
+        );
+        assert_eq!(shortened("monteCarlo"), "monteCarlo");
     }
 
     #[test]

@@ -135,10 +135,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    if !dir.is_dir() {
+        return Err(io_err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("the folder {} does not exist", dir.display()),
+        )));
+    }
     // tempfile's error names the temporary file; the user named the target.
-    let mut tmp = builder
-        .tempfile_in(&dir)
-        .map_err(|e| io_err(e.raw_os_error().map_or(e, io::Error::from_raw_os_error)))?;
+    let mut tmp = builder.tempfile_in(&dir).map_err(|e| {
+        io_err(io::Error::new(
+            e.kind(),
+            format!(
+                "cannot create a file in {}: {}",
+                dir.display(),
+                io::Error::from(e.kind())
+            ),
+        ))
+    })?;
     tmp.write_all(bytes).map_err(io_err)?;
     if let Some(meta) = &existing {
         tmp.as_file()
