@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::report::table::ColorChoice;
 pub use crate::report::{DataFormat, Format};
 
 /// Monte Carlo risk simulator for cross-chain stablecoin PMM pools and the treasury behind them.
@@ -13,6 +14,10 @@ pub use crate::report::{DataFormat, Format};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Style tables with colour and box drawing: `auto` when stdout is a terminal and
+    /// NO_COLOR is unset, `always`, or `never`.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,10 +72,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "K/N", value_parser = crate::shard::parse_shard)]
     pub shard: Option<crate::engine::Shard>,
     /// Multiply every scenario's trades per epoch by this factor (a what-if on volume).
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", allow_hyphen_values = true)]
     pub volume_scale: Option<f64>,
-    /// Worker threads (0 = one per core). Results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0 = one per core; at most 4 per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = crate::config::limits::parse_threads)]
     pub threads: usize,
     /// Policy file (default: capital-efficiency-policy.json from the config dir or built in).
     #[arg(long)]
@@ -82,9 +87,10 @@ pub struct RunArgs {
     /// scenarios whose `optimizer.enabled` is true).
     #[arg(long)]
     pub optimizer: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: from the -o file's extension (.json, .md, .prom), else
+    /// table].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -140,8 +146,8 @@ pub struct ValidateArgs {
     /// Path budget per gate scenario of `--paths auto`.
     #[arg(long, value_name = "N", default_value_t = crate::app::sized::DEFAULT_MAX_PATHS)]
     pub max_paths: u64,
-    /// Worker threads (0 = one per core).
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (0 = one per core; at most 4 per core).
+    #[arg(long, default_value_t = 0, value_parser = crate::config::limits::parse_threads)]
     pub threads: usize,
     /// Output format (`table` or `json`).
     #[arg(long, value_enum, default_value_t = DataFormat::Table)]
@@ -156,9 +162,10 @@ pub struct MergeArgs {
     /// The partial results, one per shard (any order).
     #[arg(required = true)]
     pub parts: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [default: from the -o file's extension (.json, .md, .prom), else
+    /// table].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,

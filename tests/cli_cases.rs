@@ -5,6 +5,9 @@
 //!   expected `stdout` and `stderr`. `NAME.in/` holds its input files and is its working
 //!   directory; `NAME.out/` holds files it must write; `fs.sandbox = true` runs it in a
 //!   temporary copy of `NAME.in/`.
+//! - `bad-input/NAME.toml`: the bad-input corpus, one hostile or mistaken input per case,
+//!   each pinning the exit status and the whole message; their input files are shared in
+//!   `bad-input/files/` (`fs.base`). docs/reliability.md describes it.
 //! - `NAME.md`: a sequence of commands in one temporary directory (a copy of `NAME.in/`;
 //!   an `NAME.out/` directory, even one holding only `.keep`, asks for that sandbox).
 //!   In its `console` blocks, `$ ` starts a command, `? N` gives its exit status (0 when
@@ -48,12 +51,53 @@ fn cli_cases() {
         // even when backtraces are asked for.
         .env("RUST_BACKTRACE", "1")
         .case("tests/cmd/*.toml")
-        .case("tests/cmd/*.md");
+        .case("tests/cmd/*.md")
+        .case("tests/cmd/bad-input/*.toml");
 }
 
-/// The case files, sorted.
+/// The bad-input corpus holds at least this many cases (see docs/reliability.md).
+const BAD_INPUT_CASES: usize = 150;
+
+/// Every case of the bad-input corpus pins its exit status and its whole stderr, and
+/// there are enough of them.
+#[test]
+fn the_bad_input_corpus_pins_status_and_message() {
+    let cases = case_files_in("tests/cmd/bad-input", "toml");
+    assert!(
+        cases.len() >= BAD_INPUT_CASES,
+        "{} bad-input cases, expected at least {BAD_INPUT_CASES}",
+        cases.len()
+    );
+    let mut problems = Vec::new();
+    for path in &cases {
+        let text = read(path);
+        if !text.lines().any(|l| l.starts_with("status.code = ")) {
+            problems.push(format!("{}: no exit status", path.display()));
+        }
+        if !text.starts_with("# ") {
+            problems.push(format!(
+                "{}: no comment saying what it checks",
+                path.display()
+            ));
+        }
+        let code_2 = text.lines().any(|l| l == "status.code = 2");
+        if code_2 && text.contains("stderr = \"\"\n") {
+            problems.push(format!("{}: an error case with no message", path.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The case files of `tests/cmd` and its corpus folder, sorted.
 fn case_files(extension: &str) -> Vec<PathBuf> {
-    let dir = repo_path("tests/cmd");
+    let mut files = case_files_in("tests/cmd", extension);
+    files.extend(case_files_in("tests/cmd/bad-input", extension));
+    files
+}
+
+/// The case files directly in `rel`, sorted.
+fn case_files_in(rel: &str, extension: &str) -> Vec<PathBuf> {
+    let dir = repo_path(rel);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())

@@ -12,6 +12,9 @@ use super::Outcome;
 
 /// `pmmsim diff`.
 pub fn diff(args: &DiffArgs) -> Result<Outcome> {
+    // A shard, or a file that is too large, is refused before the comparison reads it.
+    super::read_kind(&args.base, super::FileKind::Scorecard)?;
+    super::read_kind(&args.new, super::FileKind::Scorecard)?;
     let (base, new) = diff::load_pair(&args.base, &args.new)?;
     let report = diff::compare(&base, &new)?;
     emit(report::diff::render(&report, args.format)?, None)?;

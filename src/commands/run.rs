@@ -10,7 +10,8 @@ use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
 use crate::config::Overrides;
 use crate::error::{Error, Result};
-use crate::report::{self, output::emit};
+use crate::report::output::{emit, format_for, format_name, format_of_extension};
+use crate::report::{self, Format};
 use crate::timings;
 
 use super::{Outcome, TerminalProgress};
@@ -18,6 +19,7 @@ use super::{Outcome, TerminalProgress};
 /// `pmmsim run`.
 pub fn run(args: &RunArgs) -> Result<Outcome> {
     let started = Instant::now();
+    let format = output_format(args)?;
     let request = RunRequest {
         scenario: args.scenario.clone(),
         config_dir: args.config_dir.clone(),
@@ -33,6 +35,10 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
     let setup = &prepared.setup;
     let setup_time = started.elapsed();
     let mc = setup.scenario.monte_carlo;
+    // Warnings are printed even with --quiet: they say the run is not what the file says.
+    for warning in &setup.scenario.warnings {
+        eprintln!("pmmsim: warning: {warning}");
+    }
     let progress = TerminalProgress::new(args.quiet);
     progress.note(&format!(
         "{} ({} paths x {} epochs, seed {})",
@@ -86,7 +92,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: done.counts.candidates,
         });
     }
-    emit(report::render(&card, args.format)?, args.output.as_deref())?;
+    emit(report::render(&card, format)?, args.output.as_deref())?;
     if args.timings {
         timings::Report {
             scenario: setup.scenario.name.clone(),
@@ -109,4 +115,22 @@ fn card_monte_carlo(
 ) -> crate::config::scenario::MonteCarlo {
     mc.paths = card.inputs.paths;
     mc
+}
+
+/// The scorecard format (`--format`, else the `-o` extension, else the table). A shard is
+/// always JSON, so with `--shard` another format asked for either way is an error.
+fn output_format(args: &RunArgs) -> Result<Format> {
+    let format = format_for(args.format, args.output.as_deref())?;
+    if args.shard.is_some() {
+        let asked = args
+            .format
+            .or_else(|| args.output.as_deref().and_then(format_of_extension));
+        if let Some(other) = asked.filter(|f| *f != Format::Json) {
+            return Err(Error::Usage(format!(
+                "--shard writes a partial result as JSON, not {}; write it to a .json file",
+                format_name(other)
+            )));
+        }
+    }
+    Ok(format)
 }

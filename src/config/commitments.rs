@@ -1,8 +1,10 @@
-//! The checked treasury liquidity commitments: each on a chain of the deployment, with
-//! amounts and lags `>= 0` and a bridge reserve inside its committed amount.
+//! The checked treasury liquidity commitments: each on a chain of the deployment, one
+//! per chain and source, with amounts and lags `>= 0` and a bridge reserve inside its
+//! committed amount.
 
 use super::check::Checker;
 use super::deployment::Deployment;
+use super::limits::MAX_DESCRIPTION_CHARS;
 use super::raw::{RawCommitment, RawCommitments};
 use crate::error::InputError;
 
@@ -38,8 +40,28 @@ impl Commitments {
         file: &str,
     ) -> Result<Self, InputError> {
         let c = Checker::new(file);
+        if let Some(note) = &raw.note {
+            c.text("note", note, MAX_DESCRIPTION_CHARS)?;
+        }
         for (i, item) in raw.commitments.iter().enumerate() {
             let at = format!("commitments[{i}]");
+            c.name(&format!("{at}.source"), &item.source)?;
+            if let Some(j) = raw.commitments[..i]
+                .iter()
+                .position(|o| o.chain_id == item.chain_id && o.source == item.source)
+            {
+                return Err(c
+                    .error(
+                        &at,
+                        format!(
+                            "a second commitment from `{}` on chain {} (the first is \
+                         commitments[{j}]); a repeated commitment counts its amount and bridge \
+                         reserve twice",
+                            item.source, item.chain_id
+                        ),
+                    )
+                    .hint("merge the two into one entry"));
+            }
             if deployment.chain(item.chain_id).is_none() {
                 return Err(c.error(
                     &format!("{at}.chainId"),

@@ -1,5 +1,7 @@
 //! The checked deployment status: the hub, every chain once with its anchors (a spoke
-//! has at least one), and the pools deployed on them with depths, `k` and fees in range.
+//! has at least one, each once), and the pools deployed on them: each pair once per
+//! chain, a spoke pool quoting one of its chain's anchors, depths, `k` and fees in range,
+//! and at least one pool enabled.
 
 use super::check::Checker;
 use super::raw::{RawChain, RawDeployedPool, RawDeployment};
@@ -62,21 +64,76 @@ impl Deployment {
                     format!("chain {} is listed twice", chain.chain_id),
                 ));
             }
-            if chain.chain_id != raw.hub_chain_id && chain.anchors.is_empty() {
+            c.name(&format!("chains[{i}].name"), &chain.name)?;
+            let is_hub = chain.chain_id == raw.hub_chain_id;
+            if !is_hub && chain.anchors.is_empty() {
                 return Err(c.error(
                     &format!("chains[{i}].anchors"),
                     "a spoke chain needs at least one anchor stable",
                 ));
             }
+            for (j, anchor) in chain.anchors.iter().enumerate() {
+                let at = format!("chains[{i}].anchors[{j}]");
+                c.name(&at, anchor)?;
+                if chain.anchors[..j].contains(anchor) {
+                    return Err(c.error(
+                        &at,
+                        format!(
+                            "anchor `{anchor}` is listed twice on chain {}",
+                            chain.chain_id
+                        ),
+                    ));
+                }
+            }
             for (j, pool) in chain.pools.iter().enumerate() {
                 let at = format!("chains[{i}].pools[{j}]");
+                c.name(&format!("{at}.base"), &pool.base)?;
+                c.name(&format!("{at}.quote"), &pool.quote)?;
+                if let Some(address) = &pool.address {
+                    c.name(&format!("{at}.address"), address)?;
+                }
                 c.positive(&format!("{at}.depthUsd"), pool.depth_usd)?;
                 c.range(&format!("{at}.k"), pool.k, 0.0, 1.0)?;
                 c.range(&format!("{at}.feeBps"), pool.fee_bps, 0.0, 1_000.0)?;
                 if pool.base == pool.quote {
                     return Err(c.error(&at, "base and quote must differ"));
                 }
+                if !is_hub && !chain.anchors.contains(&pool.quote) {
+                    return Err(c.error(
+                        &format!("{at}.quote"),
+                        format!(
+                            "`{}` is not an anchor of chain {} (its anchors: {}); a spoke pool \
+                             quotes one of its chain's anchors",
+                            pool.quote,
+                            chain.chain_id,
+                            chain.anchors.join(", ")
+                        ),
+                    ));
+                }
+                if let Some(k) = chain.pools[..j]
+                    .iter()
+                    .position(|p| p.base == pool.base && p.quote == pool.quote)
+                {
+                    return Err(c.error(
+                        &at,
+                        format!(
+                            "pool {}/{} on chain {} is listed twice (also at chains[{i}].pools[{k}])",
+                            pool.base, pool.quote, chain.chain_id
+                        ),
+                    ));
+                }
             }
+        }
+        if !raw
+            .chains
+            .iter()
+            .flat_map(|ch| &ch.pools)
+            .any(|p| p.enabled)
+        {
+            return Err(c.error(
+                "chains",
+                "no pool is enabled: a deployment needs at least one enabled pool",
+            ));
         }
         Ok(Self {
             hub_chain_id: raw.hub_chain_id,

@@ -11,15 +11,17 @@ use serde::{Deserialize, Serialize};
 use super::hash::canonical_hash;
 use super::parse::parse_json;
 use super::raw::{RawDeployment, RawPolicy, RawScenario};
+use super::scenario::{MAX_EPOCHS, MAX_PATHS, check_shock_horizon};
 use super::{ConfigSource, Deployment, Policy, Scenario};
 use crate::error::{Error, InputError, Result};
 
 /// Command-line overrides of a scenario's settings; `None` keeps the file's value.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Overrides {
-    /// `monteCarlo.paths`.
+    /// `monteCarlo.paths`, in [1, `MAX_PATHS`], else `Error::Usage`.
     pub paths: Option<u64>,
-    /// `monteCarlo.epochs`.
+    /// `monteCarlo.epochs`, in [1, `MAX_EPOCHS`], else `Error::Usage`. A run shorter than
+    /// a shock's start only warns (`Scenario::warnings`).
     pub epochs: Option<u32>,
     /// `monteCarlo.seed`.
     pub seed: Option<u64>,
@@ -32,9 +34,19 @@ impl Overrides {
     /// Applies the overrides to the raw scenario, before its check.
     fn apply(&self, raw: &mut RawScenario) -> Result<()> {
         if let Some(paths) = self.paths {
+            if !(1..=MAX_PATHS).contains(&paths) {
+                return Err(Error::Usage(format!(
+                    "--paths must be in [1, {MAX_PATHS}], got {paths}"
+                )));
+            }
             raw.monte_carlo.paths = paths;
         }
         if let Some(epochs) = self.epochs {
+            if !(1..=MAX_EPOCHS).contains(&u64::from(epochs)) {
+                return Err(Error::Usage(format!(
+                    "--epochs must be in [1, {MAX_EPOCHS}], got {epochs}"
+                )));
+            }
             raw.monte_carlo.epochs = epochs;
         }
         if let Some(seed) = self.seed {
@@ -127,6 +139,7 @@ impl ConfigSource {
         let deployment = Deployment::check(raw_deployment.clone(), &deployment_display)?;
         let file = self.scenario_text(scenario)?;
         let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
+        check_shock_horizon(&raw, &file.display)?;
         overrides.apply(&mut raw)?;
         let resolved = ResolvedInputs {
             scenario: to_value(&raw)?,

@@ -4,6 +4,8 @@
 //! embedded defaults that make `pmmsim run <name>` work from any directory. Nothing past
 //! this module sees a raw serde type of a run's inputs; nothing here imports the model.
 //!
+//! `limits` holds the documented size limits on files, names and thread counts.
+//!
 //! Resolution: a file under `--config-dir` wins; otherwise the embedded copy is used. A
 //! scenario argument that ends in `.json` or names an existing file is read from disk.
 
@@ -13,6 +15,7 @@ pub mod commitments;
 pub mod deployment;
 pub mod hash;
 pub mod inputs;
+pub mod limits;
 pub mod params;
 pub mod parse;
 pub mod policy;
@@ -210,6 +213,7 @@ impl ConfigSource {
     ) -> Result<Scenario> {
         let file = self.scenario_text(name_or_path)?;
         let raw = parse::parse_json(&file.text, &file.display)?;
+        scenario::check_shock_horizon(&raw, &file.display)?;
         Ok(Scenario::check(raw, deployment, policy, &file.display)?)
     }
 
@@ -237,13 +241,10 @@ impl ConfigSource {
     }
 }
 
+/// A config file from disk, within the size limit of `limits::read_text`.
 fn read_file(path: &Path) -> Result<ConfigText> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
     Ok(ConfigText {
         display: path.display().to_string(),
-        text,
+        text: limits::read_text(path)?,
     })
 }

@@ -1,12 +1,17 @@
-//! Human-readable tables (comfy-table). Styling only when stdout is a terminal and
-//! `NO_COLOR` is unset; otherwise plain ASCII so the output is stable for snapshots.
+//! Human-readable tables (comfy-table). Styled (UTF-8 frames, coloured headers) as
+//! `--color` says: by default only when stdout is a terminal and `NO_COLOR` is unset or
+//! empty; otherwise plain ASCII so the output is stable for snapshots. On a terminal the
+//! tables fit its width, or [`FALLBACK_WIDTH`] when it reports none (0 under `script` and
+//! some CI pseudo-terminals).
 //! The routing and capital rows come from the metric catalog; the gates, pools, chains,
 //! attribution terms and optimizer candidates are tables of the scorecard's records.
 
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering};
 
+use clap::ValueEnum;
 use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
-use comfy_table::{Cell, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::Renderer;
 use crate::error::Result;
@@ -15,17 +20,82 @@ use crate::scorecard::Scorecard;
 use crate::scorecard::capital::CapitalMetrics;
 use crate::scorecard::catalog::{Catalog, Metric, Section, Uncertainty, Value, View};
 
-/// A table with the shared style (plain ASCII unless stdout is a styled terminal).
+/// When tables are styled (`--color`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When stdout is a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    /// Always, also into a pipe or a file.
+    Always,
+    /// Never: plain ASCII.
+    Never,
+}
+
+/// The process's `--color` choice (0 auto, 1 always, 2 never), set once by the command.
+static COLOR: AtomicU8 = AtomicU8::new(0);
+
+/// Sets how every table of this process is styled.
+pub fn set_color(choice: ColorChoice) {
+    let code = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(code, Ordering::Relaxed);
+}
+
+fn styled() -> bool {
+    match COLOR.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The table width on a terminal that reports no usable width.
+pub const FALLBACK_WIDTH: u16 = 100;
+
+/// A terminal narrower than this is taken as one that reports no width.
+const MIN_WIDTH: u16 = 20;
+
+/// The width to lay tables out in, from what the terminal reports.
+fn layout_width(reported: Option<u16>) -> u16 {
+    match reported {
+        Some(w) if w >= MIN_WIDTH => w,
+        _ => FALLBACK_WIDTH,
+    }
+}
+
+/// A table with the shared style (plain ASCII unless styled, see the module doc).
 pub fn new_table(header: &[&str]) -> Table {
     let mut t = Table::new();
-    let styled = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let terminal = std::io::stdout().is_terminal();
+    let reported = if terminal { t.width() } else { None };
+    let styled = styled();
     if styled {
         t.load_style(UTF8_FULL_CONDENSED);
+        if !terminal {
+            t.force_no_tty().enforce_styling();
+        }
     } else {
         t.load_style(ASCII_MARKDOWN).force_no_tty();
     }
+    if terminal {
+        t.set_width(layout_width(reported));
+    }
     t.set_content_arrangement(ContentArrangement::Dynamic);
-    t.set_header(header.iter().map(Cell::new));
+    t.set_header(header.iter().map(|h| {
+        let cell = Cell::new(h);
+        if styled {
+            cell.fg(Color::Cyan).add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
     t
 }
 
@@ -338,4 +408,17 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+
+    #[test]
+    fn a_terminal_without_a_width_gets_the_fallback() {
+        assert_eq!(layout_width(None), FALLBACK_WIDTH);
+        assert_eq!(layout_width(Some(0)), FALLBACK_WIDTH);
+        assert_eq!(layout_width(Some(5)), FALLBACK_WIDTH);
+        assert_eq!(layout_width(Some(160)), 160);
+    }
 }

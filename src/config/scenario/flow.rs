@@ -15,7 +15,20 @@ fn check_size(s: &RawSize, c: &Checker) -> Result<SizeDist, InputError> {
             )
         })
     };
-    let cap_or = |v: Option<f64>| v.unwrap_or(f64::INFINITY);
+    // `maxUsd` is an optional cap for lognormal and pareto: absent means no cap.
+    let cap = |floor: f64, floor_key: &str| -> Result<f64, InputError> {
+        let Some(max) = s.max_usd else {
+            return Ok(f64::INFINITY);
+        };
+        let max = c.positive("orderFlow.size.maxUsd", max)?;
+        if floor > max {
+            return Err(c.error(
+                "orderFlow.size",
+                format!("expected {floor_key} <= maxUsd, got {floor_key} {floor} > maxUsd {max}"),
+            ));
+        }
+        Ok(max)
+    };
     Ok(
         match c.choice(
             "orderFlow.size.distribution",
@@ -30,21 +43,28 @@ fn check_size(s: &RawSize, c: &Checker) -> Result<SizeDist, InputError> {
                 }
                 SizeDist::Uniform { min, max }
             }
-            "lognormal" => SizeDist::LogNormal {
-                median: c.positive("orderFlow.size.medianUsd", need(s.median_usd, "medianUsd")?)?,
-                sigma: c.range("orderFlow.size.sigma", need(s.sigma, "sigma")?, 0.0, 5.0)?,
-                cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
-            },
-            _ => SizeDist::Pareto {
-                scale: c.positive("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?,
-                tail: c.range(
-                    "orderFlow.size.tailIndex",
-                    need(s.tail_index, "tailIndex")?,
-                    0.5,
-                    10.0,
-                )?,
-                cap: c.positive("orderFlow.size.maxUsd", cap_or(s.max_usd))?,
-            },
+            "lognormal" => {
+                let median =
+                    c.positive("orderFlow.size.medianUsd", need(s.median_usd, "medianUsd")?)?;
+                SizeDist::LogNormal {
+                    median,
+                    sigma: c.range("orderFlow.size.sigma", need(s.sigma, "sigma")?, 0.0, 5.0)?,
+                    cap: cap(median, "medianUsd")?,
+                }
+            }
+            _ => {
+                let scale = c.positive("orderFlow.size.minUsd", need(s.min_usd, "minUsd")?)?;
+                SizeDist::Pareto {
+                    scale,
+                    tail: c.range(
+                        "orderFlow.size.tailIndex",
+                        need(s.tail_index, "tailIndex")?,
+                        0.5,
+                        10.0,
+                    )?,
+                    cap: cap(scale, "minUsd")?,
+                }
+            }
         },
     )
 }
@@ -65,6 +85,19 @@ pub(super) fn check_flow(
                 format!("chain {} is not a spoke chain of this scenario", w.chain_id),
             ));
         };
+        if let Some(j) = f.chain_weights[..i]
+            .iter()
+            .position(|other| other.chain_id == w.chain_id)
+        {
+            return Err(c.error(
+                &format!("{at}.chainId"),
+                format!(
+                    "chain {} already has a weight at orderFlow.chainWeights[{j}]; give each \
+                     chain one weight",
+                    w.chain_id
+                ),
+            ));
+        }
         chain_weights[pos] = c.non_negative(&format!("{at}.weight"), w.weight)?;
     }
     if graph.chains.len() > 1 && chain_weights.iter().sum::<f64>() <= 0.0 {
@@ -89,6 +122,16 @@ pub(super) fn check_flow(
                     format!("`{token}` on chain {chain} is not an endpoint of this graph"),
                 ));
             }
+        }
+        if lane.from_chain == lane.to_chain && lane.from_token == lane.to_token {
+            return Err(c.error(
+                &at,
+                format!(
+                    "the lane goes from `{}` on chain {} to itself; a lane needs two different \
+                     endpoints",
+                    lane.from_token, lane.from_chain
+                ),
+            ));
         }
         lanes.push(LaneSpec {
             from: (lane.from_chain, lane.from_token.clone()),

@@ -60,6 +60,15 @@ pub(super) fn check_graph(
             "expected at least one denomination, e.g. [\"USDC\"]",
         ));
     }
+    for (i, denom) in raw.denominations.iter().enumerate() {
+        c.name(&format!("denominations[{i}]"), denom)?;
+        if raw.denominations[..i].contains(denom) {
+            return Err(c.error(
+                &format!("denominations[{i}]"),
+                format!("`{denom}` is listed twice"),
+            ));
+        }
+    }
     let chains: Vec<ChainSpec> = ids
         .iter()
         .filter_map(|id| deployment.chain(*id))

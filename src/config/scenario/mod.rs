@@ -19,6 +19,7 @@ pub use types::{
 use super::capital::CapitalSpec;
 use super::check::Checker;
 use super::deployment::Deployment;
+use super::limits::MAX_DESCRIPTION_CHARS;
 use super::policy::Policy;
 use super::raw::RawScenario;
 use crate::error::InputError;
@@ -41,9 +42,13 @@ pub struct Scenario {
     pub capital: Option<CapitalSpec>,
     /// The optimizer grid; `None` when the scenario has no `optimizer` block.
     pub optimizer: Option<OptimizerSpec>,
+    /// What the check accepted but a user should hear about (a shock that a shortened
+    /// run never reaches), each naming the file and the JSON path. Commands print them.
+    pub warnings: Vec<String>,
 }
 
-/// Upper bounds that keep a typo from asking for a year-long run.
+/// Upper bounds that keep a typo from asking for a year-long run. Names and descriptions
+/// are limited too (`MAX_NAME_CHARS`, `MAX_DESCRIPTION_CHARS` in `config::limits`).
 pub const MAX_PATHS: u64 = 100_000_000;
 pub const MAX_EPOCHS: u64 = 100_000;
 
@@ -58,6 +63,8 @@ impl Scenario {
         file: &str,
     ) -> Result<Self, InputError> {
         let c = Checker::new(file);
+        c.name("name", &raw.name)?;
+        c.text("description", &raw.description, MAX_DESCRIPTION_CHARS)?;
         let graph = graph::check_graph(&raw, deployment, &c)?;
         let flow = flow::check_flow(&raw, &graph, &c)?;
         let router = settings::check_router(&raw.router, &c)?;
@@ -72,6 +79,15 @@ impl Scenario {
                 shocks::check_shock(s, &format!("shocks[{i}]"), &graph, monte_carlo.epochs, &c)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let warnings = shocks_past_horizon(&raw, monte_carlo.epochs)
+            .map(|(i, start)| {
+                format!(
+                    "{file}: at shocks[{i}].startEpoch: the shock starts at epoch {start}, but \
+                     the run has {} epochs: it never fires",
+                    monte_carlo.epochs
+                )
+            })
+            .collect();
         let stress_profile = settings::check_stress_profile(&raw.gate_profile, &c)?;
         let optimizer = match &raw.optimizer {
             Some(block) => Some(optimizer::check_optimizer(block, policy, &c)?),
@@ -94,6 +110,35 @@ impl Scenario {
             stress_profile,
             capital,
             optimizer,
+            warnings,
         })
+    }
+}
+
+/// The shocks (index, start) that start at or after `epochs`, the end of the run.
+fn shocks_past_horizon(raw: &RawScenario, epochs: u32) -> impl Iterator<Item = (usize, u32)> + '_ {
+    raw.shocks
+        .iter()
+        .enumerate()
+        .filter(move |(_, s)| s.start_epoch >= epochs)
+        .map(|(i, s)| (i, s.start_epoch))
+}
+
+/// A scenario file whose own `monteCarlo.epochs` ends before a shock starts contradicts
+/// itself: the shock can never fire. That is an error; a run shortened with `--epochs`
+/// only warns (`Scenario::warnings`). Call it on the file as written, before overrides.
+pub fn check_shock_horizon(raw: &RawScenario, file: &str) -> Result<(), InputError> {
+    let epochs = raw.monte_carlo.epochs;
+    match shocks_past_horizon(raw, epochs).next() {
+        None => Ok(()),
+        Some((i, start)) => Err(InputError::new(
+            file,
+            format!(
+                "the shock starts at epoch {start}, but monteCarlo.epochs is {epochs}: it would \
+                 never fire"
+            ),
+        )
+        .at(format!("shocks[{i}].startEpoch"))
+        .hint("start it before the last epoch, or lengthen the run")),
     }
 }
