@@ -8,9 +8,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub use crate::report::table::ColorChoice;
 pub use crate::report::{DataFormat, Format};
 
+/// `pmmsim --version`: the package version and the git commit it was built from
+/// (`unknown` outside a git checkout; see `build.rs`).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("PMMSIM_GIT_COMMIT"),
+    ")"
+);
+
 /// Monte Carlo risk simulator for cross-chain stablecoin PMM pools and the treasury behind them.
 #[derive(Debug, Parser)]
-#[command(name = "pmmsim", version, about, long_about = None, propagate_version = true)]
+#[command(name = "pmmsim", version = VERSION, about, long_about = None, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -25,6 +34,8 @@ pub enum Command {
     /// Simulate a scenario and print or write its scorecard.
     Run(RunArgs),
     /// List the scenarios pmmsim knows, one line each.
+    #[command(after_help = "Examples:\n  pmmsim list\n  \
+                            pmmsim list --format json | jq -r '.scenarios[].name'")]
     List(ListArgs),
     /// CI gate: check every config, the bridge-buffer rule and the gate scenarios' policy
     /// gates. Exit 0 all pass, 1 a gate or rule fails, 2 a config is unreadable or invalid.
@@ -38,9 +49,24 @@ pub enum Command {
     /// Write Prometheus alerting rules (YAML) for `run --format prometheus` metrics: the
     /// policy's gates as critical alerts, the dashboard's warnings, runbook steps attached.
     AlertRules(AlertRulesArgs),
-    /// Print the JSON Schema of the scorecard (the committed copy is
-    /// docs/scorecard.schema.json).
+    /// Print the JSON Schema of an input file or of the scorecard (committed copies:
+    /// docs/schemas/*.schema.json and docs/scorecard.schema.json).
+    #[command(
+        after_help = "Examples:\n  pmmsim schema scenario -o scenario.schema.json\n  \
+                            pmmsim schema            # the scorecard's schema"
+    )]
     Schema(SchemaArgs),
+    /// Print a shell completion script.
+    #[command(after_help = "Examples:\n  \
+        pmmsim completions bash > ~/.local/share/bash-completion/completions/pmmsim\n  \
+        pmmsim completions zsh > \"${fpath[1]}/_pmmsim\"\n  \
+        pmmsim completions fish > ~/.config/fish/completions/pmmsim.fish\n  \
+        pmmsim completions powershell >> $PROFILE")]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write one page per subcommand into a directory.
+    #[command(after_help = "Examples:\n  pmmsim man | man -l -\n  \
+                            pmmsim man --dir ~/.local/share/man/man1")]
+    Man(ManArgs),
 }
 
 /// The lowest `diff` severity that makes the exit status 1.
@@ -193,13 +219,38 @@ pub struct AlertRulesArgs {
     /// Directory whose files override the built-in configs.
     #[arg(long)]
     pub config_dir: Option<PathBuf>,
+    /// Alert when a scenario's served scorecard is older than this (a Prometheus
+    /// duration: 90m, 26h, 2d); set it above the interval of the runs.
+    #[arg(long, value_name = "DURATION", default_value = "26h")]
+    pub max_age: crate::app::alerts::MaxAge,
+    /// Where the runbook lives: each rule's `runbook_url` is this plus `#<alert name>`.
+    #[arg(long, value_name = "URL", default_value = crate::app::alerts::DEFAULT_RUNBOOK)]
+    pub runbook_url: String,
     /// Write the rules to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
+/// Which JSON Schema `pmmsim schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// A scenario file (config/scenarios/NAME.json).
+    Scenario,
+    /// The policy (config/capital-efficiency-policy.json).
+    Policy,
+    /// The deployment status (config/deployment-status.json).
+    Deployment,
+    /// The treasury liquidity commitments (config/treasury-liquidity-commitments.json).
+    Commitments,
+    /// The scorecard that `run --format json` writes.
+    Scorecard,
+}
+
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
+    /// Which schema.
+    #[arg(value_enum, default_value_t = SchemaKind::Scorecard)]
+    pub kind: SchemaKind,
     /// Write the schema to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -210,6 +261,25 @@ pub struct ListArgs {
     /// Directory whose scenarios are listed beside the built-in ones.
     #[arg(long)]
     pub config_dir: Option<PathBuf>,
+    /// Output format: an aligned table with a header, or JSON (name, kind, file,
+    /// description of each scenario).
+    #[arg(long, value_enum, default_value_t = DataFormat::Table)]
+    pub format: DataFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write pmmsim.1 and one page per subcommand (pmmsim-run.1, ...) into DIR instead
+    /// of printing pmmsim.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[cfg(test)]

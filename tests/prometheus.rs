@@ -11,8 +11,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::process::Command as Process;
 
-use common::{repo_path, run_stdout};
-use pmmsim::app::alerts::rule_groups;
+use common::{pmmsim, repo_path, run_stdout};
+use pmmsim::app::alerts::{DEFAULT_RUNBOOK, RuleSettings, anchor, rule_groups};
 use pmmsim::config::{ConfigSource, POLICY_FILE, Policy};
 use pmmsim::report::alert_rules::rules_yaml;
 use pmmsim::report::alert_tests as promtool;
@@ -180,7 +180,7 @@ fn rule_metrics(yaml: &str) -> BTreeSet<String> {
 #[test]
 fn rules_read_only_exported_metrics() {
     let (policy, name) = shipped_policy();
-    let yaml = rules_yaml(&policy, &name);
+    let yaml = rules_yaml(&policy, &name, &RuleSettings::default());
     let families = check_exposition(
         &exposition("chain138_deployed_capital_efficiency"),
         "chain138_deployed_capital_efficiency",
@@ -198,11 +198,12 @@ fn rules_read_only_exported_metrics() {
 #[test]
 fn committed_rules_and_promtool_tests_are_current() {
     let (policy, name) = shipped_policy();
-    let rules = rules_yaml(&policy, &name);
+    let settings = RuleSettings::default();
+    let rules = rules_yaml(&policy, &name, &settings);
     check_committed(RULES, &rules);
     check_committed(
         RULE_TESTS,
-        &promtool::tests_yaml(&policy, "pmmsim-rules.yml"),
+        &promtool::tests_yaml(&policy, &settings, "pmmsim-rules.yml"),
     );
     assert_eq!(
         run_stdout(["alert-rules"]),
@@ -214,22 +215,46 @@ fn committed_rules_and_promtool_tests_are_current() {
 #[test]
 fn rules_have_the_expected_shape() {
     let (policy, name) = shipped_policy();
-    let yaml = rules_yaml(&policy, &name);
+    let settings = RuleSettings::default();
+    let yaml = rules_yaml(&policy, &name, &settings);
     assert!(yaml.starts_with("# ") && yaml.ends_with('\n'));
     assert!(yaml.contains("\ngroups:\n  - name: pmmsim_policy_gates\n    rules:\n"));
+    assert!(yaml.contains("\n  - name: pmmsim_freshness\n    rules:\n"));
     let alerts = yaml.matches("\n      - alert: ").count();
-    let total: usize = rule_groups(&policy).iter().map(|(_, r)| r.len()).sum();
+    let groups = rule_groups(&policy, &settings);
+    let total: usize = groups.iter().map(|(_, r)| r.len()).sum();
     assert_eq!(alerts, total);
     for key in [
         "expr:",
         "severity:",
         "summary:",
         "description:",
-        "dashboard:",
-        "runbook:",
+        "runbook_url:",
     ] {
         assert_eq!(yaml.matches(&format!(" {key} ")).count(), total, "{key}");
     }
+    assert!(
+        !yaml.contains(" runbook: "),
+        "the annotation is runbook_url"
+    );
+    // Every policy and dashboard rule keeps its runbook steps and its dashboard row.
+    let (gates, warnings) = (&groups[0].1, &groups[1].1);
+    let steps = gates.len() + warnings.len();
+    assert_eq!(yaml.matches(" runbook_steps: ").count(), steps);
+    assert_eq!(yaml.matches(" dashboard: ").count(), steps);
+    // Holds: every gate and rising rule is held; the staleness rule is not (its age
+    // only grows).
+    for rule in gates.iter().chain(warnings) {
+        assert!(rule.hold.is_some(), "{} has no for: hold", rule.alert);
+    }
+    assert_eq!(yaml.matches("\n        for: ").count(), total - 1);
+    assert!(yaml.contains(
+        "- alert: PmmsimScorecardStale\n        expr: \"time() - pmmsim_run_started_timestamp_seconds > 93600\"\n        labels:"
+    ));
+    assert!(yaml.contains(
+        "- alert: PmmsimScorecardsAbsent\n        expr: \"absent(pmmsim_run_started_timestamp_seconds)\"\n        for: 1h\n"
+    ));
+    assert!(yaml.contains("runbook_url: \"docs/monitoring.md#pmmsimmaxdrawdownp95abovegate\""));
     for expr in [
         "pmmsim_max_drawdown_p95_ratio > 0.25",
         "pmmsim_liquidation_probability_ratio > 0.02",
@@ -243,6 +268,52 @@ fn rules_have_the_expected_shape() {
     assert!(yaml.contains("severity: critical") && yaml.contains("severity: warning"));
     assert!(yaml.contains("Deleverage:\\n1. Stop new leverage increases."));
     assert!(yaml.contains("leverage <= 1.5"));
+}
+
+#[test]
+fn max_age_and_runbook_url_reach_the_rules() {
+    let yaml = run_stdout([
+        "alert-rules",
+        "--max-age",
+        "2d",
+        "--runbook-url",
+        "https://wiki.example.org/pmmsim",
+    ]);
+    assert!(yaml.contains("time() - pmmsim_run_started_timestamp_seconds > 172800"));
+    assert!(yaml.contains("older than 2d"));
+    assert!(yaml.contains("runbook_url: \"https://wiki.example.org/pmmsim#pmmsimscorecardstale\""));
+    let out = pmmsim()
+        .args(["alert-rules", "--max-age", "26"])
+        .output()
+        .expect("pmmsim runs");
+    assert_eq!(out.status.code(), Some(2), "a duration needs a unit");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a duration"), "{err}");
+}
+
+/// Every alert has a section in docs/monitoring.md, under a heading that is its name (so
+/// that `runbook_url`'s anchor lands on it).
+#[test]
+fn every_alert_has_a_runbook_section() {
+    let (policy, _) = shipped_policy();
+    let guide = std::fs::read_to_string(repo_path(DEFAULT_RUNBOOK)).expect("monitoring guide");
+    let headings: BTreeSet<&str> = guide
+        .lines()
+        .filter_map(|l| l.strip_prefix("### "))
+        .collect();
+    for (_, rules) in rule_groups(&policy, &RuleSettings::default()) {
+        for rule in rules {
+            assert!(
+                headings.contains(rule.alert),
+                "{DEFAULT_RUNBOOK} has no `### {}` section",
+                rule.alert
+            );
+            assert_eq!(
+                rule.runbook_url,
+                format!("{DEFAULT_RUNBOOK}#{}", anchor(rule.alert))
+            );
+        }
+    }
 }
 
 fn promtool_available() -> bool {
@@ -282,4 +353,102 @@ fn promtool_accepts_metrics_rules_and_tests() {
     }
     promtool(&["check", "rules", RULES], None);
     promtool(&["test", "rules", RULE_TESTS], None);
+}
+
+const DASHBOARD: &str = "deploy/grafana/pmmsim-dashboard.json";
+
+/// Every PromQL string of the dashboard (panel targets and template queries), with where
+/// it is.
+fn dashboard_queries(v: &serde_json::Value, at: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                let here = format!("{at}.{k}");
+                match (k.as_str(), child) {
+                    ("expr" | "definition", serde_json::Value::String(q)) => {
+                        out.push((here, q.clone()));
+                    }
+                    _ => dashboard_queries(child, &here, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                dashboard_queries(child, &format!("{at}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The `pmmsim_*` names a query reads.
+fn query_metrics(q: &str) -> BTreeSet<String> {
+    q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|t| t.starts_with("pmmsim_"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The metric families of a routing run, a capital run and an optimizer sweep together.
+fn exported_families() -> BTreeSet<String> {
+    let mut families = BTreeSet::new();
+    for scenario in [
+        "hub_only_11",
+        "chain138_deployed_capital_efficiency",
+        "leverage_sweep_1x_to_4x",
+    ] {
+        families.extend(check_exposition(&exposition(scenario), scenario));
+    }
+    families
+}
+
+#[test]
+fn the_dashboard_reads_only_exported_metrics() {
+    let text = std::fs::read_to_string(repo_path(DASHBOARD)).expect("dashboard file");
+    let dashboard: serde_json::Value = serde_json::from_str(&text).expect("dashboard is JSON");
+    let families = exported_families();
+    let mut queries = Vec::new();
+    dashboard_queries(&dashboard, "", &mut queries);
+    assert!(queries.len() >= 20, "{queries:?}");
+    let mut read = BTreeSet::new();
+    for (at, q) in &queries {
+        let metrics = query_metrics(q);
+        assert!(!metrics.is_empty(), "{at}: `{q}` reads no pmmsim metric");
+        for m in metrics {
+            assert!(
+                families.contains(&m),
+                "{at}: `{q}` reads {m}, which pmmsim does not export"
+            );
+            read.insert(m);
+        }
+    }
+    // Each panel that draws data has a query; panel ids are unique; every query goes to
+    // the chosen data source.
+    let panels = dashboard["panels"].as_array().expect("panels");
+    let mut ids = BTreeSet::new();
+    for p in panels {
+        assert!(
+            ids.insert(p["id"].as_u64().expect("panel id")),
+            "duplicate id"
+        );
+        if p["type"] != "row" {
+            let targets = p["targets"].as_array().expect("targets");
+            assert!(!targets.is_empty(), "{}", p["title"]);
+            for t in targets {
+                assert_eq!(t["datasource"]["uid"], "${datasource}", "{}", p["title"]);
+            }
+        }
+    }
+    // The dashboard shows everything the alerting rules read, apart from the standard
+    // errors the rising rules use.
+    let (policy, name) = shipped_policy();
+    let rules = rules_yaml(&policy, &name, &RuleSettings::default());
+    for metric in rule_metrics(&rules) {
+        if !metric.contains("_stderr") {
+            assert!(
+                read.contains(&metric),
+                "the dashboard does not show {metric}"
+            );
+        }
+    }
 }

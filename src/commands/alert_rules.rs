@@ -1,5 +1,6 @@
 //! `pmmsim alert-rules`: writes the Prometheus alerting rules for the policy in use.
 
+use crate::app::alerts::RuleSettings;
 use crate::cli::AlertRulesArgs;
 use crate::config::{ConfigSource, POLICY_FILE};
 use crate::error::Result;
@@ -20,7 +21,11 @@ fn policy_name(source: &ConfigSource, args: &AlertRulesArgs) -> Result<String> {
 pub fn alert_rules(args: &AlertRulesArgs) -> Result<Outcome> {
     let source = ConfigSource::new(args.config_dir.clone())?;
     let policy = source.policy(args.policy.as_deref())?;
-    let text = rules_yaml(&policy, &policy_name(&source, args)?);
+    let settings = RuleSettings {
+        max_age: args.max_age.clone(),
+        runbook: args.runbook_url.clone(),
+    };
+    let text = rules_yaml(&policy, &policy_name(&source, args)?, &settings);
     emit(&text, args.output.as_deref())?;
     Ok(Outcome::Success)
 }

@@ -3,8 +3,10 @@
 //! to statuses.
 
 pub mod alert_rules;
+pub mod completions;
 pub mod diff;
 pub mod list;
+pub mod man;
 pub mod merge;
 mod progress;
 pub mod run;
@@ -48,6 +50,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Diff(args) => diff::diff(&args),
         Command::AlertRules(args) => alert_rules::alert_rules(&args),
         Command::Schema(args) => schema::schema(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => man::man(&args),
     }
 }
 

@@ -1,6 +1,6 @@
 //! The alerting rules of `app::alerts` as a Prometheus rules file (YAML).
 
-use crate::app::alerts::{AlertRule, rule_groups};
+use crate::app::alerts::{AlertRule, RuleSettings, rule_groups};
 use crate::config::Policy;
 
 /// A YAML double-quoted scalar.
@@ -19,16 +19,19 @@ pub fn quoted(s: &str) -> String {
 }
 
 /// The rules file. `policy_name` is shown in its header comment.
-pub fn rules_yaml(p: &Policy, policy_name: &str) -> String {
+pub fn rules_yaml(p: &Policy, policy_name: &str, settings: &RuleSettings) -> String {
     let mut out = format!(
         "# Prometheus alerting rules for pmmsim scorecards, written by `pmmsim alert-rules`.\n\
          # Critical thresholds: the policy {policy_name}\n\
          # Warnings: the risk dashboard's alert table (docs/diff-and-dashboard.md).\n\
+         # Freshness: a scenario's scorecard older than {}, or none served.\n\
+         # Runbook: {}\n\
          # Regenerate rather than edit. The metrics come from\n\
          # `pmmsim run SCENARIO --format prometheus` in node_exporter's textfile directory.\n\
-         groups:\n"
+         groups:\n",
+        settings.max_age, settings.runbook
     );
-    for (group, rules) in rule_groups(p) {
+    for (group, rules) in rule_groups(p, settings) {
         out.push_str(&format!("  - name: {group}\n    rules:\n"));
         for rule in rules {
             out.push_str(&rule_yaml(&rule));
@@ -56,14 +59,19 @@ fn rule_yaml(r: &AlertRule) -> String {
     out
 }
 
-/// The annotations in file order.
-pub fn annotations(r: &AlertRule) -> [(&'static str, String); 4] {
+/// The annotations in file order; `dashboard` and `runbook_steps` only when the rule has
+/// them.
+pub fn annotations(r: &AlertRule) -> Vec<(&'static str, String)> {
     [
         ("summary", r.summary.clone()),
         ("description", r.description.clone()),
+        ("runbook_url", r.runbook_url.clone()),
         ("dashboard", r.dashboard.clone()),
-        ("runbook", r.runbook.clone()),
+        ("runbook_steps", r.runbook_steps.clone()),
     ]
+    .into_iter()
+    .filter(|(k, v)| !v.is_empty() || *k == "summary" || *k == "description")
+    .collect()
 }
 
 #[cfg(test)]

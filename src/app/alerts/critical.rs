@@ -1,8 +1,8 @@
 //! The critical rules: one per policy gate (`gates` and `routingGates`), thresholds read
-//! from the policy.
+//! from the policy, each held for `GATE_HOLD`.
 
 use super::runbook::{self, Step};
-use super::{AlertRule, Arm, Check, Op, SCENARIO, VALUE};
+use super::{AlertRule, Arm, Check, GATE_HOLD, Op, SCENARIO, VALUE};
 use crate::config::Policy;
 use crate::scorecard::catalog::prometheus_names as names;
 
@@ -43,7 +43,7 @@ impl GateSpec {
         };
         AlertRule {
             alert: self.alert,
-            hold: None,
+            hold: Some(GATE_HOLD),
             severity: "critical",
             summary: format!("{SCENARIO}: {} {word} its policy gate", self.field),
             description: format!(
@@ -55,7 +55,8 @@ impl GateSpec {
                 self.field,
                 self.op.promql()
             ),
-            runbook: self.runbook,
+            runbook_steps: self.runbook,
+            runbook_url: String::new(),
             check: Check::Threshold {
                 metric: self.metric,
                 op: self.op,

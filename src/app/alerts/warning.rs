@@ -2,7 +2,7 @@
 //! rises beyond Monte Carlo noise (the rule `pmmsim diff` applies).
 
 use super::runbook::{self, Step};
-use super::{AlertRule, Arm, BASELINE_OFFSET, Check, Op, SCENARIO, VALUE};
+use super::{AlertRule, Arm, BASELINE_OFFSET, Check, Op, RISE_HOLD, SCENARIO, VALUE};
 use crate::config::Policy;
 use crate::diff::NOISE_Z;
 use crate::scorecard::catalog::prometheus_names as names;
@@ -17,7 +17,7 @@ fn rise_rule(
     AlertRule {
         alert,
         check: Check::Rise { metric, stderr },
-        hold: None,
+        hold: Some(RISE_HOLD),
         severity: "warning",
         summary: format!("{SCENARIO}: {field} rising beyond Monte Carlo noise"),
         description: format!(
@@ -25,7 +25,8 @@ fn rise_rule(
              {NOISE_Z} combined standard errors."
         ),
         dashboard: dashboard.to_string(),
-        runbook,
+        runbook_steps: runbook,
+        runbook_url: String::new(),
     }
 }
 
@@ -50,7 +51,8 @@ pub(super) fn warning_rules(p: &Policy) -> Vec<AlertRule> {
             "Scenario {SCENARIO}: capture_mean is {VALUE}, above the corridor's upper end {upper}."
         ),
         dashboard: format!("capture_mean: warning if sustained above the corridor ({upper})"),
-        runbook: runbook::annotation(p, &[(Step::SpreadWidening, &[])]),
+        runbook_steps: runbook::annotation(p, &[(Step::SpreadWidening, &[])]),
+        runbook_url: String::new(),
     };
     vec![
         capture,

@@ -1,9 +1,10 @@
 //! Serde mirror of a scenario's `capitalEfficiency` block, with its documented defaults.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `capitalEfficiency`: the treasury's capital assumptions.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawCapital {
     /// Total capital `T_0`, USD.
@@ -67,7 +68,7 @@ impl Default for RawCapital {
 }
 
 /// Yield sleeve parameters.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawSleeve {
     /// Yield on collateral, per year.
@@ -107,10 +108,11 @@ impl Default for RawSleeve {
 
 /// One collateral component: `external` moves one for one with the external asset (its
 /// volatility and crashes); `stable` has its own small volatility.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawCollateralComponent {
     /// `external` or `stable`.
+    #[schemars(extend("enum" = ["external", "stable"]))]
     pub asset: String,
     /// Share of the collateral's value, in [0, 1].
     pub share: f64,
@@ -121,7 +123,7 @@ pub struct RawCollateralComponent {
 }
 
 /// The external asset.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawExternalAsset {
     /// Drift, per year.
@@ -141,7 +143,7 @@ impl Default for RawExternalAsset {
 }
 
 /// Mean-reverting volatility (annualised sigma, per-epoch reversion and noise).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawVolatility {
     /// Starting sigma.
@@ -169,7 +171,7 @@ impl Default for RawVolatility {
 }
 
 /// Peg dynamics.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawPeg {
     /// Starting peg `P_0`.
@@ -200,7 +202,7 @@ impl Default for RawPeg {
 }
 
 /// Self-exciting redemptions.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawRedemptions {
     /// Calm outflow, share of `T` per year.

@@ -1,9 +1,10 @@
 //! Serde mirror of `config/treasury-liquidity-commitments.json`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `config/treasury-liquidity-commitments.json`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawCommitments {
     /// Free text: who approved, when.
@@ -13,7 +14,7 @@ pub struct RawCommitments {
 }
 
 /// One documented source of treasury liquidity on one chain.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawCommitment {
     pub chain_id: u64,

@@ -1,9 +1,10 @@
 //! Serde mirror of `config/deployment-status.json`: the chains and their deployed pools.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `config/deployment-status.json`: the chains and the pools deployed on them.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawDeployment {
     pub hub_chain_id: u64,
@@ -11,7 +12,7 @@ pub struct RawDeployment {
 }
 
 /// One chain of the deployment.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawChain {
     pub chain_id: u64,
@@ -24,7 +25,7 @@ pub struct RawChain {
 }
 
 /// A deployed PMM pool.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawDeployedPool {
     /// Base token (cW token, or canonical token on the hub).

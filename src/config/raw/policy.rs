@@ -1,9 +1,10 @@
 //! Serde mirror of `config/capital-efficiency-policy.json`: institutional defaults and gates.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `config/capital-efficiency-policy.json`: institutional defaults and gates.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawPolicy {
     /// External liquidity floor, share of total capital `T`.
@@ -24,7 +25,7 @@ pub struct RawPolicy {
     pub evidence_gates: Vec<RawEvidenceGate>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawLeveragePolicy {
     /// Stress-deployable band `[low, high]`, x.
@@ -37,7 +38,7 @@ pub struct RawLeveragePolicy {
     pub hard_limit: f64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawLtvPolicy {
     /// Operating ceiling: deleverage above it.
@@ -49,10 +50,11 @@ pub struct RawLtvPolicy {
 /// `liquidation`: how the lending market liquidates a position whose LTV crosses the hard
 /// ceiling. Defaults: Aave v3's terms (close factor 50%, 100% below health factor 0.95,
 /// liquidation bonus 5% on WETH).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawLiquidationPolicy {
     /// `partial` (a close factor of the debt per liquidation) or `full` (all the debt).
+    #[schemars(extend("enum" = ["partial", "full"]))]
     pub mode: String,
     /// Share of the debt a partial liquidation repays, in (0, 1].
     pub close_factor: f64,
@@ -78,7 +80,7 @@ impl Default for RawLiquidationPolicy {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawSpreadPolicy {
     /// Target spread band, bps; the low end is the default.
@@ -91,7 +93,7 @@ pub struct RawSpreadPolicy {
     pub ceiling_bps: f64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawVolatilityPolicy {
     /// Throttle when annualised sigma exceeds this.
@@ -102,7 +104,7 @@ pub struct RawVolatilityPolicy {
     pub throttle_leverage_factor: f64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawPegPolicy {
     /// `|P - 1|` above this counts toward `peg_deviation_frequency`.
@@ -115,7 +117,7 @@ pub struct RawPegPolicy {
     pub stress_band_bps: [f64; 2],
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawGates {
     /// Confidence level of every gate verdict (default 0.95).
@@ -141,7 +143,7 @@ fn default_confidence() -> f64 {
     DEFAULT_CONFIDENCE
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawRoutingGates {
     /// Capture corridor `[low, high]`, share of volume.
@@ -154,7 +156,7 @@ pub struct RawRoutingGates {
     pub peak_deviation_bps_max: f64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawOptimizerWeights {
     /// Score penalty per unit of liquidation probability.
@@ -165,11 +167,12 @@ pub struct RawOptimizerWeights {
     pub peg_deviation_weight: f64,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawEvidenceGate {
     pub name: String,
     /// `external` (needs signed evidence) or `complete`.
+    #[schemars(extend("enum" = ["external", "complete"]))]
     pub status: String,
     #[serde(default)]
     pub evidence: Option<String>,

@@ -1,12 +1,13 @@
 //! Serde mirror of `config/scenarios/<name>.json`: one simulation setup. The
 //! `capitalEfficiency` block lives in `capital.rs`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::capital::RawCapital;
 
 /// `config/scenarios/<name>.json`: one simulation setup.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawScenario {
     /// Scenario name (matches the file name by convention).
@@ -15,9 +16,11 @@ pub struct RawScenario {
     pub description: String,
     /// `design` (topology plus assumed depths) or `deployed` (pools from deployment status).
     #[serde(default = "default_graph_mode")]
+    #[schemars(extend("enum" = ["design", "deployed"]))]
     pub graph_mode: String,
     /// `hub_only` or `full_quote` (design mode only).
     #[serde(default = "default_topology")]
+    #[schemars(extend("enum" = ["hub_only", "full_quote"]))]
     pub topology: String,
     /// Spoke chain ids in the graph; the hub chain is always included.
     pub chains: Vec<u64>,
@@ -55,6 +58,7 @@ pub struct RawScenario {
     pub monte_carlo: RawMonteCarlo,
     /// Routing gate profile: `normal` or `stress` (churn limit).
     #[serde(default = "default_profile")]
+    #[schemars(extend("enum" = ["normal", "stress"]))]
     pub gate_profile: String,
     /// Capital assumptions; absent for a routing-only baseline.
     #[serde(default)]
@@ -78,7 +82,7 @@ fn default_denominations() -> Vec<String> {
 }
 
 /// Design-mode pool defaults.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawDesignPools {
     /// Target inventory per side `I*`, USD.
@@ -100,10 +104,11 @@ impl Default for RawDesignPools {
 }
 
 /// Bridge and mint/burn costs.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawBridges {
     /// Spoke-to-spoke bridges: `all` pairs of spokes, or `none` (everything goes via the hub).
+    #[schemars(extend("enum" = ["all", "none"]))]
     pub spoke_links: String,
     /// Fee share `beta`, bps.
     pub fee_bps: f64,
@@ -137,7 +142,7 @@ impl Default for RawBridges {
 }
 
 /// Background constant-product AMM between the anchors of each chain.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawBackgroundAmm {
     /// Fee, bps.
@@ -156,7 +161,7 @@ impl Default for RawBackgroundAmm {
 }
 
 /// External cross-chain route between anchors (CEX, other bridges).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawExternalRoute {
     /// Proportional cost, bps.
@@ -175,7 +180,7 @@ impl Default for RawExternalRoute {
 }
 
 /// Order flow.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawOrderFlow {
     /// Trades per epoch (before volume shocks).
@@ -201,10 +206,11 @@ fn default_cross_chain_share() -> f64 {
 }
 
 /// Trade size distribution.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawSize {
     /// `uniform`, `lognormal` or `pareto`.
+    #[schemars(extend("enum" = ["uniform", "lognormal", "pareto"]))]
     pub distribution: String,
     /// uniform: lower bound, USD; pareto: scale `x_m`, USD.
     #[serde(default)]
@@ -224,7 +230,7 @@ pub struct RawSize {
 }
 
 /// Endpoint weight of one chain.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawChainWeight {
     pub chain_id: u64,
@@ -232,7 +238,7 @@ pub struct RawChainWeight {
 }
 
 /// A directional lane.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawLane {
     pub from_chain: u64,
@@ -244,7 +250,7 @@ pub struct RawLane {
 }
 
 /// Router settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawRouter {
     /// `K`: candidate paths considered per trade.
@@ -269,7 +275,7 @@ impl Default for RawRouter {
 }
 
 /// Arbitrage step.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawArbitrage {
     /// Deviation `|P_pool - 1|` above which arbitrageurs act, bps.
@@ -288,7 +294,7 @@ impl Default for RawArbitrage {
 }
 
 /// Inventory bot step.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawBot {
     /// Inject below this fraction of `I*`.
@@ -310,10 +316,11 @@ impl Default for RawBot {
 }
 
 /// A shock over an epoch window `[startEpoch, endEpoch)`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawShock {
     /// `bridgeOutage`, `bridgeDegradation`, `volume`, `crash`, `sigmaSpike`, `redemptionSpike`.
+    #[schemars(extend("enum" = ["bridgeOutage", "bridgeDegradation", "volume", "crash", "sigmaSpike", "redemptionSpike"]))]
     pub kind: String,
     /// First epoch of the window (0-based, inclusive).
     pub start_epoch: u32,
@@ -340,7 +347,7 @@ pub struct RawShock {
 }
 
 /// Monte Carlo settings.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawMonteCarlo {
     pub paths: u64,
@@ -361,7 +368,7 @@ impl Default for RawMonteCarlo {
 }
 
 /// The optimizer grid of a scenario.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RawOptimizer {
     /// Run the sweep by default (`--optimizer` turns it on for any scenario).

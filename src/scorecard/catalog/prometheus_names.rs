@@ -21,3 +21,5 @@ pub const SPREAD_EVENTS_PER_PATH: &str = "pmmsim_spread_adjustment_events_per_pa
 pub const SPREAD_EVENTS_PER_PATH_STDERR: &str = "pmmsim_spread_adjustment_events_per_path_stderr";
 pub const COST_PER_1M: &str = "pmmsim_intervention_cost_per_1m_volume_usd";
 pub const COST_PER_1M_STDERR: &str = "pmmsim_intervention_cost_per_1m_volume_stderr_usd";
+/// When the run that wrote the scorecard started (the freshness rules read it).
+pub const RUN_STARTED: &str = "pmmsim_run_started_timestamp_seconds";
