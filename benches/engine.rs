@@ -1,5 +1,6 @@
 //! Whole runs through the engine on one thread: a small routing-only scenario, a small
-//! capital scenario, and the optimizer sweep (every candidate on the same paths).
+//! capital scenario, and the optimizer sweep (every candidate on the same paths) next to
+//! one candidate's run of those paths.
 //! Throughput is in path-epochs (times candidates for the sweep).
 
 mod common;
@@ -68,6 +69,22 @@ fn sweep(c: &mut Criterion) {
             })
         },
     );
+    // The same paths at the scenario's own posture alone: the target is the sweep's 72
+    // candidates at most 2.5x this.
+    g.throughput(Throughput::Elements(paths * epochs));
+    g.bench_function(format!("{name}/1_candidate_{paths}_paths"), |b| {
+        b.iter(|| {
+            engine::with_threads(1, || {
+                engine::run_paths(
+                    &s,
+                    s.default_candidate(),
+                    Shard::ALL.path_range(paths),
+                    &|_| {},
+                )
+            })
+            .expect("thread pool")
+        })
+    });
     g.finish();
 }
 

@@ -93,6 +93,15 @@ fn si(v: f64) -> String {
 }
 
 impl Report {
+    /// Wall time of the optimizer sweep over that of the single run, when both ran the
+    /// same paths (the sweep's cost in units of one candidate's run).
+    pub fn sweep_ratio(&self) -> Option<f64> {
+        let single = self.phases.iter().find(|p| p.name == "simulate")?;
+        let sweep = self.phases.iter().find(|p| p.name == "optimizer")?;
+        let secs = single.wall.as_secs_f64();
+        (sweep.paths == single.paths && secs > 0.0).then(|| sweep.wall.as_secs_f64() / secs)
+    }
+
     /// The report as text, one figure per line.
     pub fn render(&self) -> String {
         let mut out = format!("pmmsim: timings for {}\n", self.scenario);
@@ -106,6 +115,11 @@ impl Report {
                 p.candidates,
                 si(p.path_epochs_per_sec()),
                 si(p.trades_per_sec()),
+            );
+        }
+        if let Some(ratio) = self.sweep_ratio() {
+            out += &format!(
+                "  sweep cost   {ratio:>9.2}x one candidate's run of the same paths\n"
             );
         }
         out += &format!("  total wall   {:>9.3} s\n", self.total.as_secs_f64());
@@ -159,5 +173,30 @@ mod tests {
         assert!(text.contains("7.30M trades routed/s"), "{text}");
         assert!(text.contains("10.0 MiB"), "{text}");
         assert!(text.contains("threads              2"), "{text}");
+        assert!(!text.contains("sweep cost"), "{text}");
+    }
+
+    #[test]
+    fn sweep_cost_is_the_optimizer_over_the_single_run() {
+        let phase = |name, secs, candidates| Phase {
+            name,
+            wall: Duration::from_secs(secs),
+            paths: 500,
+            path_epochs: 500 * 365,
+            trades_routed: 500 * 365 * 40,
+            candidates,
+        };
+        let mut report = Report {
+            scenario: "s".into(),
+            setup: Duration::ZERO,
+            phases: vec![phase("simulate", 4, 1), phase("optimizer", 10, 72)],
+            total: Duration::from_secs(14),
+            threads: 2,
+            peak_rss: None,
+        };
+        assert_eq!(report.sweep_ratio(), Some(2.5));
+        assert!(report.render().contains("sweep cost        2.50x"), "{}", report.render());
+        report.phases[1].paths = 64;
+        assert_eq!(report.sweep_ratio(), None);
     }
 }

@@ -8,7 +8,8 @@ use crate::model::flow::Trade;
 use crate::model::graph::Graph;
 
 use super::flows::EpochFlows;
-use super::router::{RouterScratch, touch_mask};
+use super::plan::RoutePlan;
+use super::router::RouterScratch;
 use super::state::{Conditions, RoutingState, max_deviation, pool_value};
 
 /// The routing layer's fixed settings.
@@ -25,8 +26,11 @@ pub struct RoutingLayer<'g> {
     pub params: RoutingParams,
     /// Per chain (graph order): index into graph links of its hub link (none on the hub).
     pub(super) hub_link_of_chain: Vec<Option<usize>>,
-    /// Per route: the stateful hops it passes through, as a bit set (see [`touch_mask`]).
-    pub(super) route_touch: Vec<u128>,
+    /// The route table compiled for the router.
+    pub(super) plan: RoutePlan,
+    /// `1 - fee` of the background AMMs, and `1 - cost` of the external route.
+    pub(super) amm_keep: f64,
+    pub(super) external_keep: f64,
 }
 
 impl<'g> RoutingLayer<'g> {
@@ -47,9 +51,9 @@ impl<'g> RoutingLayer<'g> {
             graph,
             params,
             hub_link_of_chain,
-            route_touch: (0..graph.routes.len())
-                .map(|r| touch_mask(graph, r))
-                .collect(),
+            plan: RoutePlan::new(graph),
+            amm_keep: 1.0 - graph.amm_fee,
+            external_keep: 1.0 - graph.external_cost,
         }
     }
 
@@ -67,8 +71,9 @@ impl<'g> RoutingLayer<'g> {
             *amm = [self.graph.amm_depth; 2];
         }
         let value_before = pool_value(&state.pools);
+        scratch.prices.prepare(self.graph, state, cond);
         for trade in trades {
-            self.route_trade(state, cond, *trade, flows, scratch);
+            self.route_prepared(state, cond, *trade, flows, scratch);
         }
         flows.dev_pre_arb = max_deviation(&state.pools);
         self.arbitrage(state, cond, flows);

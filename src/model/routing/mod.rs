@@ -6,14 +6,17 @@
 //! - `state`: the pools' mutable state and the epoch's conditions;
 //! - `flows`: what one epoch did;
 //! - `layer`: [`RoutingLayer`], its settings and the epoch step;
-//! - `router`, `price_cache`: routing one trade, and the pool prices it reuses;
+//! - `router`: routing one trade;
+//! - `plan`, `prices`: the route table compiled for the router, and the epoch's price
+//!   tables it reads (pools priced at their balances, fee and link factors);
 //! - `arbitrage`, `bot`: the two steps after routing.
 
 mod arbitrage;
 mod bot;
 mod flows;
 mod layer;
-mod price_cache;
+mod plan;
+mod prices;
 mod router;
 mod state;
 

@@ -1,13 +1,19 @@
 //! The router: for each trade, up to K candidate routes ranked by their quote for one
 //! chunk, then chunk after chunk sent to whichever route currently pays the most
 //! (water-filling), executing each chunk through pools, links and AMMs.
+//!
+//! The inner loops walk the compiled routes of [`RoutePlan`] and read prices from the
+//! epoch's [`EpochPrices`]; both give exactly the bits of pricing each hop from the
+//! graph, the pools and the conditions directly ([`RoutingLayer::quote`] still does).
 
 use crate::model::flow::Trade;
-use crate::model::graph::{Graph, Hop, amm_output, link_output};
+use crate::model::graph::{Hop, amm_output, link_output};
+use crate::model::pmm::PricedPool;
 
 use super::flows::EpochFlows;
 use super::layer::RoutingLayer;
-use super::price_cache::{Cached, Direct, PoolOut, PriceCache};
+use super::plan::Step;
+use super::prices::EpochPrices;
 use super::state::{Conditions, RoutingState};
 
 /// One of a trade's chosen routes, with its one-chunk quote kept while no executed
@@ -20,51 +26,39 @@ struct Chosen {
     fresh: bool,
 }
 
-/// Scratch space for one trade's candidate routes.
+/// Scratch space of one thread's router: the chosen routes of the trade being routed
+/// and the epoch's price tables.
 #[derive(Debug, Clone, Default)]
 pub struct RouterScratch {
     chosen: Vec<Chosen>,
-    scored: Vec<(f64, u32)>,
-    prices: PriceCache,
+    pub(super) prices: EpochPrices,
 }
 
-/// The stateful hops of `route` (our pools and the background AMMs; links and the
-/// external route are priced from `Conditions` alone) as a bit set: pool `p` sets bit
-/// `p % 64`, AMM `a` sets bit `64 + a % 64`. Two routes whose sets are disjoint share no
-/// state, so executing one cannot change the other's quote; a shared bit from wrapping
-/// only costs an extra re-quote.
-pub(super) fn touch_mask(graph: &Graph, route: usize) -> u128 {
-    graph.routes[route]
-        .hops
-        .iter()
-        .fold(0, |mask, hop| match *hop {
-            Hop::Pool { pool, .. } => mask | 1u128 << (pool % 64),
-            Hop::Amm { amm, .. } => mask | 1u128 << (64 + amm % 64),
-            Hop::Link { .. } | Hop::External => mask,
-        })
+/// `chosen` ranks before `other`: larger quote first, ties to the smaller route id.
+#[inline(always)]
+fn ranks_before(out: f64, route: u32, other: &Chosen) -> bool {
+    match out.total_cmp(&other.out) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Equal => route < other.route,
+        std::cmp::Ordering::Less => false,
+    }
 }
 
 impl RoutingLayer<'_> {
-    /// Quotes `x` along route `route` at the current state without changing it.
-    #[inline]
-    pub fn quote(&self, state: &RoutingState, cond: &Conditions, route: u32, x: f64) -> f64 {
-        self.quote_by(cond, state, route, x, &mut Direct(&state.pools))
-    }
-
-    /// The quote loop, with the pools' fee-less outputs from `prices`.
-    #[inline(always)]
-    fn quote_by(
-        &self,
-        cond: &Conditions,
-        state: &RoutingState,
-        route: u32,
-        mut x: f64,
-        prices: &mut impl PoolOut,
-    ) -> f64 {
+    /// Quotes `x` along route `route` at the current state without changing it, pricing
+    /// every hop from the graph, the pools and the conditions directly (the router's
+    /// tables give the same bits).
+    pub fn quote(&self, state: &RoutingState, cond: &Conditions, route: u32, mut x: f64) -> f64 {
         for hop in &self.graph.routes[route as usize].hops {
             x = match *hop {
                 Hop::Pool { pool, sell_base } => {
-                    prices.out(pool, sell_base, x) * (1.0 - cond.pool_fee[pool])
+                    let p = &state.pools[pool];
+                    let out = if sell_base {
+                        p.query_sell_base(x)
+                    } else {
+                        p.query_sell_quote(x)
+                    };
+                    out * (1.0 - cond.pool_fee[pool])
                 }
                 Hop::Link { link, .. } => {
                     if cond.link_down[link] {
@@ -91,66 +85,103 @@ impl RoutingLayer<'_> {
         x
     }
 
-    /// Executes `x` along `route`, updating pools, AMMs and flows; returns the output.
+    /// [`RoutingLayer::quote`] from the epoch's tables.
+    #[inline(always)]
+    fn quote_fast(&self, prices: &EpochPrices, amms: &[[f64; 2]], route: u32, mut x: f64) -> f64 {
+        for step in self.plan.steps(route) {
+            x = match *step {
+                Step::Pool { pool, sell_base } => {
+                    let p = pool as usize;
+                    let priced = &prices.priced[p];
+                    let out = if sell_base {
+                        priced.query_sell_base(x)
+                    } else {
+                        priced.query_sell_quote(x)
+                    };
+                    out * prices.pool_keep[p]
+                }
+                Step::Link { link, .. } => {
+                    let link = &prices.links[link as usize];
+                    if link.down {
+                        return 0.0;
+                    }
+                    link.output(x)
+                }
+                Step::Amm { amm, forward } => {
+                    let r = amms[amm as usize];
+                    let (r_in, r_out) = if forward { (r[0], r[1]) } else { (r[1], r[0]) };
+                    let x_eff = x * self.amm_keep;
+                    r_out * x_eff / (r_in + x_eff)
+                }
+                Step::External => x * self.external_keep - self.graph.external_fixed,
+            };
+            if x <= 0.0 {
+                return 0.0;
+            }
+        }
+        x
+    }
+
+    /// Executes `x` along `route`, updating pools (and their prices), AMMs and flows;
+    /// returns the output.
+    #[inline(always)]
     fn execute(
         &self,
         state: &mut RoutingState,
         cond: &Conditions,
+        prices: &mut EpochPrices,
         route: u32,
         mut x: f64,
         flows: &mut EpochFlows,
-        cache: &mut PriceCache,
     ) -> f64 {
         let input = x;
-        let r = &self.graph.routes[route as usize];
-        for hop in &r.hops {
-            x = match *hop {
-                Hop::Pool { pool, sell_base } => {
-                    let before = state.pools[pool].quote;
-                    let priced = cache.get(&state.pools, pool);
+        for step in self.plan.steps(route) {
+            x = match *step {
+                Step::Pool { pool, sell_base } => {
+                    let p = pool as usize;
+                    let before = state.pools[p].quote;
+                    let priced = &mut prices.priced[p];
                     let (after, out) = if sell_base {
                         priced.sell_base(x)
                     } else {
                         priced.sell_quote(x)
                     };
-                    state.pools[pool] = after;
-                    cache.invalidate(pool);
-                    let fee = out * cond.pool_fee[pool];
+                    state.pools[p] = after;
+                    *priced = PricedPool::new(&after);
+                    let fee = out * cond.pool_fee[p];
                     let change = after.quote - before;
-                    flows.pool_abs_change[pool] += change.abs();
-                    flows.pool_net_routing[pool] += change;
-                    flows.pool_fees[pool] += fee;
+                    flows.pool_abs_change[p] += change.abs();
+                    flows.pool_net_routing[p] += change;
+                    flows.pool_fees[p] += fee;
                     flows.net_stable_sold += if sell_base { x } else { -out };
                     out - fee
                 }
-                Hop::Link { link, forward } => {
-                    flows.link_flow[link][usize::from(!forward)] += x;
-                    link_output(
-                        &self.graph.links[link].cost,
-                        x,
-                        cond.link_cost[link],
-                        cond.link_latency[link],
-                    )
+                Step::Link { link, forward } => {
+                    let l = link as usize;
+                    flows.link_flow[l][usize::from(!forward)] += x;
+                    prices.links[l].output(x)
                 }
-                Hop::Amm { amm, forward } => {
-                    let res = &mut state.amms[amm];
+                Step::Amm { amm, forward } => {
+                    let res = &mut state.amms[amm as usize];
                     let (i_in, i_out) = if forward { (0, 1) } else { (1, 0) };
-                    let out = amm_output(res[i_in], res[i_out], self.graph.amm_fee, x);
+                    let x_eff = x * self.amm_keep;
+                    let out = res[i_out] * x_eff / (res[i_in] + x_eff);
                     res[i_in] += x;
                     res[i_out] -= out;
                     out
                 }
-                Hop::External => {
-                    (x * (1.0 - self.graph.external_cost) - self.graph.external_fixed).max(0.0)
+                Step::External => {
+                    (x * self.external_keep - self.graph.external_fixed).max(0.0)
                 }
             };
         }
+        let info = &self.plan.routes[route as usize];
         flows.volume += input;
         flows.add_route_volume(route, input);
-        if r.pool_count > 0 {
+        if info.captured {
             flows.captured += input;
         }
-        if r.reflexive {
+        if info.reflexive {
             flows.reflexive_routes += 1;
         }
         x
@@ -172,6 +203,20 @@ impl RoutingLayer<'_> {
         flows: &mut EpochFlows,
         scratch: &mut RouterScratch,
     ) {
+        scratch.prices.prepare(self.graph, state, cond);
+        self.route_prepared(state, cond, trade, flows, scratch);
+    }
+
+    /// [`RoutingLayer::route_trade`] with `scratch.prices` already prepared for `state`
+    /// and `cond` (and kept up to date by every execution since).
+    pub(super) fn route_prepared(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        trade: Trade,
+        flows: &mut EpochFlows,
+        scratch: &mut RouterScratch,
+    ) {
         if trade.src == trade.dst || trade.size <= 0.0 {
             return;
         }
@@ -180,43 +225,40 @@ impl RoutingLayer<'_> {
             .candidates(trade.src as usize, trade.dst as usize);
         let chunks = self.params.router.chunks;
         let chunk = trade.size / chunks as f64;
-        let cache = &mut scratch.prices;
-        cache.reset(state.pools.len());
-        scratch.scored.clear();
+        let k = self.params.router.max_paths;
+        let RouterScratch { chosen, prices } = scratch;
+        // The K best candidates, best first (the order of a full sort).
+        chosen.clear();
         for &route in cands {
-            let out = self.quote_by(cond, state, route, chunk, &mut Cached(cache, &state.pools));
-            if out > 0.0 {
-                scratch.scored.push((out, route));
+            let out = self.quote_fast(prices, &state.amms, route, chunk);
+            if !(out > 0.0) {
+                continue;
+            }
+            let at = chosen
+                .iter()
+                .position(|c| ranks_before(out, route, c))
+                .unwrap_or(chosen.len());
+            if at < k {
+                if chosen.len() == k {
+                    chosen.pop();
+                }
+                chosen.insert(
+                    at,
+                    Chosen {
+                        route,
+                        out,
+                        touch: self.plan.routes[route as usize].touch,
+                        fresh: true,
+                    },
+                );
             }
         }
-        scratch
-            .scored
-            .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scratch.chosen.clear();
-        scratch.chosen.extend(
-            scratch
-                .scored
-                .iter()
-                .take(self.params.router.max_paths)
-                .map(|&(out, route)| Chosen {
-                    route,
-                    out,
-                    touch: self.route_touch[route as usize],
-                    fresh: true,
-                }),
-        );
         let floor = chunk * (1.0 - self.params.router.max_cost);
         for done in 0..chunks {
             let mut best: Option<Chosen> = None;
-            for c in scratch.chosen.iter_mut() {
+            for c in chosen.iter_mut() {
                 if !c.fresh {
-                    c.out = self.quote_by(
-                        cond,
-                        state,
-                        c.route,
-                        chunk,
-                        &mut Cached(cache, &state.pools),
-                    );
+                    c.out = self.quote_fast(prices, &state.amms, c.route, chunk);
                     c.fresh = true;
                 }
                 if c.out > best.map_or(0.0, |b| b.out) {
@@ -227,8 +269,8 @@ impl RoutingLayer<'_> {
                 flows.stalled += chunk * (chunks - done) as f64;
                 return;
             };
-            self.execute(state, cond, best.route, chunk, flows, cache);
-            for c in scratch.chosen.iter_mut() {
+            self.execute(state, cond, prices, best.route, chunk, flows);
+            for c in chosen.iter_mut() {
                 c.fresh &= c.touch & best.touch == 0;
             }
         }
