@@ -64,13 +64,28 @@ impl RedemptionParams {
         dt: f64,
         u: f64,
     ) -> RedemptionStep {
+        self.step_drawn_at(state, shock_multiplier, peg, dt, u, 1.0)
+    }
+
+    /// [`Self::step`] with the count of heavy days drawn at `draw_scale` times its mean (an
+    /// importance-sampling proposal; 1 is the model itself). `intensity` stays the model's.
+    #[inline]
+    pub fn step_drawn_at(
+        &self,
+        state: &mut HawkesState,
+        shock_multiplier: f64,
+        peg: f64,
+        dt: f64,
+        u: f64,
+        draw_scale: f64,
+    ) -> RedemptionStep {
         let shock = if shock_multiplier > 0.0 {
             shock_multiplier
         } else {
             0.0
         };
         let intensity = (self.mu() * shock + state.excitation) * self.peg_factor(peg);
-        let events = poisson_inverse(intensity * dt, u);
+        let events = poisson_inverse(intensity * dt * draw_scale, u);
         let n = f64::from(events);
         let outflow_fraction = (self.base_rate_apr() * dt + n * self.event_size()).min(1.0);
         // `max(0.0)` only matters if `check_dt` was skipped.
