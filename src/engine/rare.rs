@@ -5,8 +5,11 @@
 //! own stream (`epoch.rs`), so a run stays the same for any thread count or sharding.
 //!
 //! Crash shocks are scheduled (a fixed size at a fixed epoch) and the model has no jumps,
-//! so there is nothing random in them to tilt; the asset's shocks on and after the crash
-//! epoch are tilted like any other, and more where the volatility is higher.
+//! so there is nothing random in them to tilt. What is random on a crash epoch is the
+//! asset's own shock on top of the scheduled drop, and that is where a crash scenario's
+//! tail losses are decided: a scenario with crash epochs puts the whole asset shift on
+//! them. A scenario without one spreads it over the horizon in proportion to the epoch's
+//! volatility.
 
 use serde::{Deserialize, Serialize};
 
@@ -18,9 +21,10 @@ use crate::model::overlay::{PathTilt, mixture_weight};
 pub struct RareEvents {
     /// `beta`: the share of paths drawn tilted; a path's weight is at most `1 / (1 - beta)`.
     pub tilted_share: f64,
-    /// `s_a`: the shift of the asset's cumulative shock over the horizon, in standard
-    /// deviations at the long-run volatility (per epoch `s_a / sqrt(epochs)` at
-    /// `sigma_bar`, scaled by `sigma_t / sigma_bar`).
+    /// `s_a`: the downward shift of the asset's shocks, in standard deviations of their
+    /// sum: on the scheduled crash epochs `s_a / sqrt(crash epochs)` each, or without a
+    /// crash `s_a / sqrt(epochs)` per epoch at the long-run volatility `sigma_bar`, scaled
+    /// by `sigma_t / sigma_bar`.
     pub asset_shift_sd: f64,
     /// `s_r`: the rise of the horizon's heavy-redemption count, in standard deviations of
     /// its nominal count `M` (the intensity times `1 + s_r / sqrt(max(M, 1))`).
@@ -51,8 +55,11 @@ impl RareEvents {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RarePlan {
     pub params: RareEvents,
-    /// `k` of `theta_t = k sigma_t`: `s_a / (sigma_bar sqrt(epochs))`.
+    /// `k` of `theta_t = k sigma_t` off the crash epochs: `s_a / (sigma_bar sqrt(epochs))`
+    /// without a crash, 0 with one.
     pub asset_shift_per_sigma: f64,
+    /// The shift on each crash epoch: `s_a / sqrt(crash epochs)` (0 without a crash).
+    pub crash_shift: f64,
     /// `c`: the redemption intensity's multiplier under the proposal.
     pub redemption_factor: f64,
     /// `M`: the nominal heavy-redemption count over the horizon the factor was sized on.
@@ -67,10 +74,18 @@ impl RarePlan {
         let mc = setup.scenario.monte_carlo;
         let epochs = f64::from(mc.epochs.max(1));
         let sigma_bar = spec.volatility.sigma_bar();
-        let asset_shift_per_sigma = if sigma_bar > 0.0 {
-            params.asset_shift_sd / (sigma_bar * epochs.sqrt())
+        let crashes = setup
+            .schedule
+            .epochs
+            .iter()
+            .filter(|e| e.crash_return != 0.0)
+            .count();
+        let (asset_shift_per_sigma, crash_shift) = if crashes > 0 {
+            (0.0, params.asset_shift_sd / (crashes as f64).sqrt())
+        } else if sigma_bar > 0.0 {
+            (params.asset_shift_sd / (sigma_bar * epochs.sqrt()), 0.0)
         } else {
-            0.0
+            (0.0, 0.0)
         };
         // The stationary mean intensity at each epoch's scheduled multiplier (the peg's
         // amplification left out), summed over the horizon.
@@ -85,6 +100,7 @@ impl RarePlan {
         Some(Self {
             params,
             asset_shift_per_sigma,
+            crash_shift,
             redemption_factor: 1.0 + params.redemption_shift_sd / m.max(1.0).sqrt(),
             nominal_redemption_events: m,
         })
@@ -95,6 +111,7 @@ impl RarePlan {
         PathTilt {
             tilted,
             asset_shift_per_sigma: self.asset_shift_per_sigma,
+            crash_shift: self.crash_shift,
             redemption_factor: self.redemption_factor,
         }
     }

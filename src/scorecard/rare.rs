@@ -37,9 +37,13 @@ pub struct RareEventsReport {
     pub method: String,
     /// The mixture's parameters.
     pub params: RareEvents,
-    /// `k`: the asset shock's downward mean shift per unit of annualised volatility
-    /// (`theta_t = k sigma_t`, in standard deviations of the epoch's shock).
+    /// `k`: the asset shock's downward mean shift per unit of annualised volatility off the
+    /// crash epochs (`theta_t = k sigma_t`, in standard deviations of the epoch's shock); 0
+    /// in a scenario with a crash.
     pub asset_shift_per_sigma: f64,
+    /// The asset shock's downward mean shift on each scheduled crash epoch, standard
+    /// deviations; 0 in a scenario without a crash.
+    pub crash_shift: f64,
     /// `c`: the heavy-redemption intensity's multiplier under the proposal.
     pub redemption_factor: f64,
     /// `M`: the horizon's nominal heavy-redemption count `c` was sized on.
@@ -118,6 +122,7 @@ pub fn report(
         method: "defensive_mixture".into(),
         params,
         asset_shift_per_sigma: plan.map_or(0.0, |p| p.asset_shift_per_sigma),
+        crash_shift: plan.map_or(0.0, |p| p.crash_shift),
         redemption_factor: plan.map_or(1.0, |p| p.redemption_factor),
         nominal_redemption_events: plan.map_or(0.0, |p| p.nominal_redemption_events),
         weight_bound: w.bound,

@@ -8,10 +8,11 @@
 //! against the mixture is `w = p / ((1 - beta) p + beta q) = 1 / ((1 - beta) + beta e^{-log p/q})`,
 //! at most `1 / (1 - beta)`.
 //!
-//! - Asset shocks: `z_asset ~ N(-theta_t, 1)` in place of `N(0, 1)`, with
-//!   `theta_t = k sigma_t` (a downward shift of the log-return's drift by `k sigma_t^2 sqrt(dt)`,
-//!   an Esscher tilt). `sigma_t` is the epoch's volatility, known before the draw, so the
-//!   shift is largest where the asset moves most (a sigma spike, a crash epoch under it).
+//! - Asset shocks: `z_asset ~ N(-theta_t, 1)` in place of `N(0, 1)`. On a scheduled crash
+//!   epoch `theta_t` is the plan's crash shift (the asset's own shock on the crash day is
+//!   what makes the crash larger or smaller than scheduled); on other epochs it is
+//!   `k sigma_t` (a downward shift of the log-return's drift by `k sigma_t^2 sqrt(dt)`, an
+//!   Esscher tilt), `sigma_t` the epoch's volatility, known before the draw.
 //!   `log p/q = theta z + theta^2 / 2` at the draw `z` used.
 //! - Redemptions: the Poisson count of heavy days at mean `c m` in place of `m`;
 //!   `log p/q = (c - 1) m - N ln c`.
@@ -24,18 +25,25 @@
 pub struct PathTilt {
     /// Whether this path draws from the tilted proposal (else from the nominal model).
     pub tilted: bool,
-    /// `k`: the asset shock's mean shift per unit of annualised volatility, `theta_t = k sigma_t`.
+    /// `k`: the asset shock's mean shift per unit of annualised volatility off the crash
+    /// epochs, `theta_t = k sigma_t`.
     pub asset_shift_per_sigma: f64,
+    /// The asset shock's mean shift on a scheduled crash epoch, standard deviations.
+    pub crash_shift: f64,
     /// `c`: the redemption intensity's multiplier under the proposal, `>= 1`.
     pub redemption_factor: f64,
 }
 
 impl PathTilt {
-    /// The asset shock this path uses for the nominal draw `z` at volatility `sigma`, and
-    /// its `log p/q` added to `log_lr`.
+    /// The asset shock this path uses for the nominal draw `z` at volatility `sigma` on a
+    /// crash epoch (`crash`) or not, and its `log p/q` added to `log_lr`.
     #[inline]
-    pub fn asset_shock(&self, z: f64, sigma: f64, log_lr: &mut f64) -> f64 {
-        let theta = self.asset_shift_per_sigma * sigma;
+    pub fn asset_shock(&self, z: f64, sigma: f64, crash: bool, log_lr: &mut f64) -> f64 {
+        let theta = if crash {
+            self.crash_shift
+        } else {
+            self.asset_shift_per_sigma * sigma
+        };
         let z = if self.tilted { z - theta } else { z };
         *log_lr += theta * z + 0.5 * theta * theta;
         z
@@ -78,20 +86,25 @@ mod tests {
         let tilt = PathTilt {
             tilted: true,
             asset_shift_per_sigma: 2.0,
+            crash_shift: 3.0,
             redemption_factor: 1.0,
         };
         let mut lr = 0.0;
         // theta = 2 * 0.5 = 1: z = 0.3 - 1 = -0.7; log p/q = 1 * -0.7 + 0.5 = -0.2, which is
         // log phi(-0.7) - log phi(-0.7 + 1) = (-0.49 + 0.09) / 2 = -0.2.
-        let z = tilt.asset_shock(0.3, 0.5, &mut lr);
+        let z = tilt.asset_shock(0.3, 0.5, false, &mut lr);
         assert!((z + 0.7).abs() < 1e-15 && (lr + 0.2).abs() < 1e-15);
         let nominal = PathTilt {
             tilted: false,
             ..tilt
         };
         let mut lr = 0.0;
-        assert_eq!(nominal.asset_shock(0.3, 0.5, &mut lr), 0.3);
+        assert_eq!(nominal.asset_shock(0.3, 0.5, false, &mut lr), 0.3);
         assert!((lr - 0.8).abs() < 1e-15);
+        // A crash epoch: theta = 3 whatever sigma; log p/q = 3 * (0.3 - 3) + 4.5 = -3.6.
+        let mut lr = 0.0;
+        assert!((tilt.asset_shock(0.3, 0.5, true, &mut lr) + 2.7).abs() < 1e-15);
+        assert!((lr + 3.6).abs() < 1e-12);
     }
 
     #[test]
@@ -99,6 +112,7 @@ mod tests {
         let tilt = PathTilt {
             tilted: true,
             asset_shift_per_sigma: 0.0,
+            crash_shift: 0.0,
             redemption_factor: 2.5,
         };
         let m: f64 = 0.3;

@@ -31,7 +31,9 @@ impl Overlay<'_> {
         let s = st.sigma;
         let z_asset = match &self.tilt {
             None => d.z_asset,
-            Some(tilt) => tilt.asset_shock(d.z_asset, s, &mut tally.log_lr),
+            Some(tilt) => {
+                tilt.asset_shock(d.z_asset, s, shocks.crash_return != 0.0, &mut tally.log_lr)
+            }
         };
         let r_ext = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * z_asset).exp() - 1.0
             + shocks.crash_return;
