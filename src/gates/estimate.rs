@@ -339,3 +339,87 @@ fn order_statistic_interval(sorted: &[f64], p: f64, z: f64) -> Interval {
         },
     }
 }
+
+#[cfg(test)]
+mod weighted_tests {
+    use super::*;
+
+    const Z: f64 = 1.959963984540054;
+
+    #[test]
+    fn no_weights_is_the_plain_estimate() {
+        let v: Vec<f64> = (0..200).map(|i| f64::from(i % 17) - 3.0).collect();
+        assert_eq!(
+            GateEstimate::weighted_mean(&v, None),
+            GateEstimate::mean(&v)
+        );
+        assert_eq!(
+            GateEstimate::weighted_quantile(&v, None, 0.95),
+            GateEstimate::quantile(&v, 0.95)
+        );
+        let hits: Vec<bool> = v.iter().map(|x| *x > 11.0).collect();
+        let count = hits.iter().filter(|h| **h).count() as u64;
+        assert_eq!(
+            GateEstimate::weighted_proportion(&hits, None),
+            GateEstimate::proportion(count, 200)
+        );
+    }
+
+    #[test]
+    fn a_weighted_proportion_is_bounded_by_its_hits_and_narrows_with_paths() {
+        // Many weighted hits: a normal interval around the weighted share.
+        let n = 2000;
+        let hits: Vec<bool> = (0..n).map(|i| i % 10 == 0).collect();
+        let w: Vec<f64> = (0..n)
+            .map(|i| if i % 10 == 0 { 0.01 } else { 1.1 })
+            .collect();
+        let weights = Some(Weights { w: &w, bound: 2.0 });
+        let est = GateEstimate::weighted_proportion(&hits, weights);
+        assert!((est.value - 0.001).abs() < 1e-12);
+        let ci = est.interval(Z);
+        assert!(ci.lo > 0.0 && ci.lo < est.value && est.value < ci.hi && ci.hi < 0.0015);
+        // A gate at 0.002 passes now; at 0.00105 it needs more paths, and the projection
+        // says how many.
+        let needed = est
+            .paths_to_resolve(Z, |ci| ci.hi <= 0.00105)
+            .expect("resolvable");
+        assert!(needed > n as u64, "{needed}");
+        // No hit in 1000 paths: the upper end is W times the Wilson bound of none, so a
+        // tolerance of 0.001 is not passed on silence.
+        let none = GateEstimate::weighted_proportion(
+            &[false; 1000],
+            weights.map(|w| Weights {
+                w: &w.w[..1000],
+                ..w
+            }),
+        );
+        let ci = none.interval(Z);
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi > 0.005 && ci.hi <= 2.0 * wilson_cc_interval(0, 1000, Z).hi + 1e-15);
+    }
+
+    #[test]
+    fn a_weighted_quantile_interval_brackets_its_value() {
+        let v: Vec<f64> = (0..1000).map(|i| f64::from(i) / 1000.0).collect();
+        let w: Vec<f64> = (0..1000).map(|i| 0.5 + f64::from(i % 3) * 0.5).collect();
+        let est = GateEstimate::weighted_quantile(&v, Some(Weights { w: &w, bound: 2.0 }), 0.05);
+        let ci = est.interval(Z);
+        assert!(
+            ci.lo < est.value && est.value < ci.hi,
+            "{ci:?} {}",
+            est.value
+        );
+        // Near 0.05 of the value range (the weights average out over each run of three).
+        assert!((est.value - 0.05).abs() < 0.01, "{}", est.value);
+        // Too few paths for the band: unbounded below.
+        let few = GateEstimate::weighted_quantile(
+            &v[..20],
+            Some(Weights {
+                w: &w[..20],
+                bound: 2.0,
+            }),
+            0.05,
+        );
+        assert_eq!(few.interval(Z).lo, f64::NEG_INFINITY);
+    }
+}

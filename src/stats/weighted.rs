@@ -396,7 +396,7 @@ mod tests {
 
     #[test]
     fn unit_weights_agree_with_plain_estimates() {
-        let v: Vec<f64> = (0..400).map(|i| ((i * 37) % 101) as f64 - 50.0).collect();
+        let v: Vec<f64> = (0..400).map(|i| ((i * 37) % 401) as f64 - 200.0).collect();
         let ones = vec![1.0; v.len()];
         let w = Some(Weights {
             w: &ones,

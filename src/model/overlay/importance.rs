@@ -15,7 +15,9 @@
 //!   Esscher tilt), `sigma_t` the epoch's volatility, known before the draw.
 //!   `log p/q = theta z + theta^2 / 2` at the draw `z` used.
 //! - Redemptions: the Poisson count of heavy days at mean `c m` in place of `m`;
-//!   `log p/q = (c - 1) m - N ln c`.
+//!   `log p/q = (c - 1) m - N ln c`. An epoch whose tilted mean would exceed
+//!   [`MAX_TILTED_MEAN`] (a run on the stable, the peg far below par) is drawn nominal, so
+//!   the count's cap never enters the ratio.
 //!
 //! The barrier-crossing uniform needs no weight: a Brownian bridge between two fixed end
 //! points does not depend on the drift.
@@ -49,27 +51,42 @@ impl PathTilt {
         z
     }
 
-    /// The multiple of the nominal Poisson mean this path draws heavy redemption days at:
-    /// `c` when tilted, else 1.
+    /// Whether the proposal tilts an epoch whose nominal Poisson mean is `m`: only while the
+    /// tilted mean `c m` stays at most [`MAX_TILTED_MEAN`], where the count's cap
+    /// ([`crate::model::redemptions::MAX_EVENTS_PER_EPOCH`]) has no weight and the pmf ratio is exact. The rule depends
+    /// only on the state before the draw, so the proposal stays a proper density.
     #[inline]
-    pub fn redemption_draw_scale(&self) -> f64 {
-        if self.tilted {
-            self.redemption_factor
+    fn tilts_redemptions(&self, m: f64) -> bool {
+        let c = self.redemption_factor;
+        c != 1.0 && m > 0.0 && c * m <= MAX_TILTED_MEAN
+    }
+
+    /// The Poisson mean this path draws heavy redemption days at, for the nominal mean `m`:
+    /// `c m` when the path is tilted and the epoch is, else `m`.
+    #[inline]
+    pub fn redemption_draw_mean(&self, m: f64) -> f64 {
+        if self.tilted && self.tilts_redemptions(m) {
+            m * self.redemption_factor
         } else {
-            1.0
+            m
         }
     }
 
-    /// `log p/q` of `events` heavy days drawn at the nominal mean `m`.
+    /// `log p/q` of `events` heavy days at the nominal mean `m` (0 for an epoch the proposal
+    /// does not tilt).
     #[inline]
     pub fn redemption_log_lr(&self, m: f64, events: u32) -> f64 {
-        let c = self.redemption_factor;
-        if c == 1.0 || !(m > 0.0) {
+        if !self.tilts_redemptions(m) {
             return 0.0;
         }
+        let c = self.redemption_factor;
         (c - 1.0) * m - f64::from(events) * c.ln()
     }
 }
+
+/// The largest tilted Poisson mean per epoch: `P(N > MAX_EVENTS_PER_EPOCH)` is below 1e-13
+/// up to it (`model::redemptions`), so capping the count changes no likelihood ratio.
+pub const MAX_TILTED_MEAN: f64 = 22.0;
 
 /// The mixture weight of a path whose draws had `log p/q` of `log_lr`, with a share `beta`
 /// of paths tilted: `1 / ((1 - beta) + beta e^{-log_lr})`, in `(0, 1 / (1 - beta)]`.
@@ -123,7 +140,10 @@ mod tests {
             let want = (pmf(m, k) / pmf(2.5 * m, k)).ln();
             assert!((tilt.redemption_log_lr(m, k) - want).abs() < 1e-12);
         }
-        assert_eq!(tilt.redemption_draw_scale(), 2.5);
+        assert_eq!(tilt.redemption_draw_mean(m), 0.75);
+        // Past the cap's reach the epoch is not tilted, and has no weight.
+        assert_eq!(tilt.redemption_draw_mean(10.0), 10.0);
+        assert_eq!(tilt.redemption_log_lr(10.0, 64), 0.0);
     }
 
     #[test]

@@ -103,7 +103,7 @@ impl Overlay<'_> {
                     st.peg,
                     dt,
                     d.u_redeem,
-                    tilt.redemption_draw_scale(),
+                    |m| tilt.redemption_draw_mean(m),
                 );
                 tally.log_lr += tilt.redemption_log_lr(step.intensity * dt, step.events);
                 step
