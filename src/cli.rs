@@ -134,6 +134,10 @@ pub struct RunArgs {
     /// Path budget of a sized run (--precision).
     #[arg(long, value_name = "N", default_value_t = crate::app::sized::DEFAULT_MAX_PATHS)]
     pub max_paths: u64,
+    /// Importance-sample the drivers of tail losses (asset shocks, redemption intensity) and
+    /// weight every estimate; the scorecard gains a `rare_events` block.
+    #[arg(long)]
+    pub rare_events: bool,
 }
 
 /// A path count, or `auto`: size the run until its gates resolve.

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use super::{Progress, unix_now, with_threads};
 use crate::config::{ConfigSource, Overrides, ResolvedInputs};
-use crate::engine::{self, BatchResult, Setup, Shard};
-use crate::error::Result;
+use crate::engine::{self, BatchResult, RareEvents, Setup, Shard};
+use crate::error::{Error, Result};
 use crate::scorecard::assemble::assemble;
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
 use crate::shard::{PARTIAL_KIND, PartialRun};
@@ -19,6 +19,8 @@ pub struct RunRequest {
     pub config_dir: Option<PathBuf>,
     pub policy: Option<PathBuf>,
     pub overrides: Overrides,
+    /// Importance-sample the tail drivers (`--rare-events`, docs/statistics.md).
+    pub rare_events: bool,
 }
 
 /// A run whose inputs are loaded and checked.
@@ -30,7 +32,8 @@ pub struct PreparedRun {
 }
 
 /// Loads and checks the policy, deployment and scenario of `request`, applying its
-/// overrides; the inputs hash is computed at load time, in `config`.
+/// overrides; the inputs hash is computed at load time, in `config`. With `rare_events`
+/// the setup importance-samples the tail drivers (a scenario without capital is an error).
 pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
     let source = ConfigSource::new(request.config_dir.clone())?;
     let inputs = source.load_run(
@@ -38,8 +41,16 @@ pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
         request.policy.as_deref(),
         &request.overrides,
     )?;
+    let mut setup = Setup::new(inputs.scenario, inputs.policy)?;
+    if request.rare_events && !setup.enable_rare_events(RareEvents::DEFAULT) {
+        return Err(Error::Usage(format!(
+            "--rare-events tilts the capital overlay's draws, and scenario `{}` has no \
+             capitalEfficiency block",
+            setup.scenario.name
+        )));
+    }
     Ok(PreparedRun {
-        setup: Setup::new(inputs.scenario, inputs.policy)?,
+        setup,
         inputs_hash: inputs.inputs_hash,
         inputs: inputs.resolved,
     })

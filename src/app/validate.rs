@@ -164,6 +164,7 @@ fn run_request(
             volume_scale,
             ..Overrides::default()
         },
+        rare_events: false,
     }
 }
 

@@ -30,6 +30,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             seed: args.seed,
             volume_scale: args.volume_scale,
         },
+        rare_events: args.rare_events,
     };
     let prepared = prepare(&request)?;
     let setup = &prepared.setup;

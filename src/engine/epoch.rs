@@ -4,6 +4,9 @@
 //! so a single run, the optimizer sweep and the benches consume random numbers identically
 //! by construction:
 //!
+//! 0. once per path, before its first epoch and only in an importance-sampled run
+//!    (`--rare-events`): one uniform that decides whether the path draws from the tilted
+//!    proposal (`engine::rare`). A plain run makes no such draw;
 //! 1. the epoch's bridge conditions (when the shock schedule changes them);
 //! 2. the epoch's trades (always the first draws of the epoch);
 //! 3. each posture's policy step (its spread, from last epoch's volatility and peg);
@@ -19,8 +22,9 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
 
-use super::outcome::CapitalOutcome;
+use super::outcome::{CapitalOutcome, PathWeight};
 use super::path_rng;
+use super::rare::RarePlan;
 use super::setup::Setup;
 use crate::model::flow::Trade;
 use crate::model::graph::Graph;
@@ -70,18 +74,48 @@ pub struct PathRun<'s> {
     fees: Vec<f64>,
     branches: Vec<Branch>,
     draws: Option<OverlayDraws>,
+    /// Whether the path draws from the tilted proposal; `None` in a plain run.
+    tilted: Option<bool>,
 }
 
 impl<'s> PathRun<'s> {
     /// Path `index` of `setup` for the given postures (none for routing only; postures are
     /// ignored when the scenario has no capital block).
     pub fn new(setup: &'s Setup, index: u64, postures: &[Candidate]) -> Self {
+        Self::build(setup, index, postures, None)
+    }
+
+    /// Path `index` importance sampled with `plan`: its first draw decides whether it is
+    /// drawn tilted, and each posture adds up the likelihood ratio of its draws.
+    pub fn importance_sampled(
+        setup: &'s Setup,
+        index: u64,
+        postures: &[Candidate],
+        plan: &RarePlan,
+    ) -> Self {
+        Self::build(setup, index, postures, Some(plan))
+    }
+
+    fn build(
+        setup: &'s Setup,
+        index: u64,
+        postures: &[Candidate],
+        plan: Option<&RarePlan>,
+    ) -> Self {
         let mc = setup.scenario.monte_carlo;
         let book = 2.0 * setup.depth_total();
+        let mut rng = path_rng(mc.seed, index);
+        let tilt = plan.map(|p| p.path_tilt(rng.random::<f64>() < p.params.tilted_share));
         let overlays: Vec<Overlay> = match &setup.scenario.capital {
             Some(spec) => postures
                 .iter()
-                .map(|c| Overlay::new(spec, &setup.policy, *c, mc.dt(), book))
+                .map(|c| {
+                    let overlay = Overlay::new(spec, &setup.policy, *c, mc.dt(), book);
+                    match tilt {
+                        Some(t) => overlay.with_tilt(t),
+                        None => overlay,
+                    }
+                })
                 .collect(),
             None => Vec::new(),
         };
@@ -89,7 +123,7 @@ impl<'s> PathRun<'s> {
         let n = overlays.len();
         Self {
             setup,
-            rng: path_rng(mc.seed, index),
+            rng,
             conditions: setup.schedule.conditions[0].clone(),
             conditions_id: 0,
             overlays,
@@ -98,6 +132,7 @@ impl<'s> PathRun<'s> {
             fees: vec![0.0; n],
             branches: Vec::new(),
             draws: None,
+            tilted: tilt.map(|t| t.tilted),
         }
     }
 
@@ -175,6 +210,17 @@ impl<'s> PathRun<'s> {
             after_epoch(&scratch.flows);
         }
         routed
+    }
+
+    /// The importance weight of the first posture's path (`None` in a plain run): its
+    /// likelihood ratio against the mixture `plan` drew it from.
+    pub fn importance(&self, plan: &RarePlan) -> Option<PathWeight> {
+        let tilted = self.tilted?;
+        let log_lr = self.tallies.first().map_or(0.0, |t| t.log_lr);
+        Some(PathWeight {
+            weight: plan.params.weight(log_lr),
+            tilted,
+        })
     }
 
     /// The capital outcome of each posture, in posture order (empty for routing only).

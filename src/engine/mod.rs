@@ -6,6 +6,7 @@
 pub mod epoch;
 pub mod outcome;
 pub mod path;
+pub mod rare;
 pub mod setup;
 pub mod sweep;
 
@@ -15,7 +16,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use outcome::{BatchResult, BatchTotals, PathOutcome};
+pub use outcome::{BatchResult, BatchTotals, PathOutcome, PathWeight};
+pub use rare::{RareEvents, RarePlan};
 pub use setup::Setup;
 
 use crate::model::overlay::Candidate;

@@ -1,4 +1,5 @@
-//! What the engine keeps: a few numbers per path (`PathOutcome`) and per-batch totals for
+//! What the engine keeps: a few numbers per path (`PathOutcome`, with its importance
+//! weight in a `--rare-events` run) and per-batch totals for
 //! per-pool, per-chain and per-link figures (`BatchTotals`). Whole paths are never stored.
 //! Batches are merged serially in batch order, so sums do not depend on thread count or
 //! on how the paths were split into shards.
@@ -90,6 +91,27 @@ pub struct CapitalOutcome {
 pub struct PathOutcome {
     pub routing: RoutingOutcome,
     pub capital: Option<CapitalOutcome>,
+    /// The path's importance weight in an importance-sampled run (`--rare-events`); absent
+    /// in a plain run, where every path weighs 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub importance: Option<PathWeight>,
+}
+
+impl PathOutcome {
+    /// The path's likelihood-ratio weight: 1 in a plain run.
+    pub fn weight(&self) -> f64 {
+        self.importance.map_or(1.0, |i| i.weight)
+    }
+}
+
+/// The importance weight of one path.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PathWeight {
+    /// `p / ((1 - beta) p + beta q)`: the nominal density of the path's draws over the
+    /// mixture's, in `(0, 1 / (1 - beta)]`.
+    pub weight: f64,
+    /// Whether the path was drawn from the tilted proposal.
+    pub tilted: bool,
 }
 
 /// Sums over the paths of one batch of per-pool, per-chain and per-link figures.

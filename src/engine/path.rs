@@ -1,7 +1,8 @@
 //! One Monte Carlo path of a single run: steps it through every epoch with
 //! [`PathRun`](super::epoch::PathRun) and reduces the epochs' routing flows to a
-//! `PathOutcome` plus its share of the batch totals. It allocates nothing per epoch
-//! (scratch buffers are reused).
+//! `PathOutcome` plus its share of the batch totals (weighted by the path's importance
+//! weight in a `--rare-events` run). It allocates nothing per epoch (scratch buffers are
+//! reused).
 
 use super::epoch::{EpochScratch, PathRun};
 use super::outcome::{BatchTotals, PathOutcome, RoutingOutcome};
@@ -108,14 +109,20 @@ pub fn simulate_path_with(
     let tally = &mut scratch.tally;
     tally.reset();
     let depth_total = setup.depth_total();
-    let mut run = PathRun::new(setup, index, candidate.as_slice());
+    let mut run = match &setup.rare {
+        Some(plan) => PathRun::importance_sampled(setup, index, candidate.as_slice(), plan),
+        None => PathRun::new(setup, index, candidate.as_slice()),
+    };
     run.run(layer, &mut scratch.epoch, |flows| {
         record_epoch(setup, depth_total, &mut out, tally, flows)
     });
-    finish_path(setup, &mut out, tally, totals);
+    let importance = setup.rare.as_ref().and_then(|plan| run.importance(plan));
+    let weight = importance.map_or(1.0, |i| i.weight);
+    finish_path(setup, &mut out, tally, totals, weight);
     PathOutcome {
         routing: out,
         capital: run.outcomes().pop(),
+        importance,
     }
 }
 
@@ -170,11 +177,15 @@ fn record_epoch(
     }
 }
 
+/// Ends the path's routing figures and adds its contributions to `totals`, each sum
+/// multiplied by the path's importance `weight` (1 in a plain run, which changes no bit);
+/// the per-pool and per-link maxima are over the paths simulated, unweighted.
 fn finish_path(
     setup: &Setup,
     out: &mut RoutingOutcome,
     s: &mut RoutingTally,
     totals: &mut BatchTotals,
+    weight: f64,
 ) {
     let epochs = setup.scenario.monte_carlo.epochs as f64;
     out.capture_mean = mean(&s.capture);
@@ -196,19 +207,25 @@ fn finish_path(
     };
     out.chain_peak_outflow = s.chain_peak.clone();
     totals.paths += 1;
+    let w = weight;
     for p in 0..s.pool_abs.len() {
-        totals.pool_net_flow[p] += s.pool_net_abs[p] / epochs;
-        totals.pool_churn[p] += s.pool_abs[p];
-        totals.pool_peak_dev_sum[p] += s.pool_peak_dev[p];
+        totals.pool_net_flow[p] += w * (s.pool_net_abs[p] / epochs);
+        totals.pool_churn[p] += w * s.pool_abs[p];
+        totals.pool_peak_dev_sum[p] += w * s.pool_peak_dev[p];
         totals.pool_peak_dev_max[p] = totals.pool_peak_dev_max[p].max(s.pool_peak_dev[p]);
     }
-    add_into(&mut totals.pool_fees, &s.pool_fees);
-    add_into(&mut totals.chain_inject, &s.chain_inject);
-    add_into(&mut totals.chain_withdraw, &s.chain_withdraw);
+    add_weighted(&mut totals.pool_fees, &s.pool_fees, w);
+    add_weighted(&mut totals.chain_inject, &s.chain_inject, w);
+    add_weighted(&mut totals.chain_withdraw, &s.chain_withdraw, w);
     for (l, peak) in s.link_peak.iter().enumerate() {
-        totals.link_peak_flow_sum[l] += peak;
+        totals.link_peak_flow_sum[l] += w * peak;
         totals.link_peak_flow_max[l] = totals.link_peak_flow_max[l].max(*peak);
     }
+}
+
+/// `acc += w v`, element by element (`w = 1` gives `acc += v` exactly).
+fn add_weighted(acc: &mut [f64], v: &[f64], w: f64) {
+    acc.iter_mut().zip(v).for_each(|(a, b)| *a += w * b);
 }
 
 fn mean(v: &[f64]) -> f64 {

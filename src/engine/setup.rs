@@ -1,7 +1,9 @@
 //! Everything a run needs that is the same for every path: the checked scenario and
-//! policy, the graph with its route table, the order-flow sampler and the shock
-//! schedule. Built once, shared read-only by all threads.
+//! policy, the graph with its route table, the order-flow sampler, the shock schedule and,
+//! for `--rare-events`, the importance-sampling plan. Built once, shared read-only by all
+//! threads.
 
+use super::rare::{RareEvents, RarePlan};
 use crate::config::{Policy, Scenario};
 use crate::error::Result;
 use crate::model::flow::OrderFlow;
@@ -18,6 +20,8 @@ pub struct Setup {
     pub flow: OrderFlow,
     pub schedule: ShockSchedule,
     pub routing: RoutingParams,
+    /// Importance sampling of the tail drivers (`--rare-events`); `None` draws the model.
+    pub rare: Option<RarePlan>,
 }
 
 /// Candidate routes kept per endpoint pair, as a multiple of the router's `K`.
@@ -47,7 +51,15 @@ impl Setup {
             flow,
             schedule,
             routing,
+            rare: None,
         })
+    }
+
+    /// Turns on importance sampling of the tail drivers with `params`. Returns `false`, and
+    /// changes nothing, when the scenario has no capital block (nothing to tilt).
+    pub fn enable_rare_events(&mut self, params: RareEvents) -> bool {
+        self.rare = RarePlan::new(self, params);
+        self.rare.is_some()
     }
 }
 

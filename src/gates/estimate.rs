@@ -1,7 +1,8 @@
-//! A gate's estimate over paths (a mean, a quantile or a proportion), its confidence
-//! interval at any normal multiplier, and how that interval would narrow with more paths
-//! (for `paths_needed`).
+//! A gate's estimate over paths (a mean, a quantile or a proportion, plain or importance
+//! weighted), its confidence interval at any normal multiplier, and how that interval would
+//! narrow with more paths (for `paths_needed`).
 
+use crate::stats::weighted::{self, WeightedQuantile, Weights, weighted_proportion_interval};
 use crate::stats::{Interval, mean_estimate, quantile_sorted, two_sided_z, wilson_cc_interval};
 
 /// Largest path count `paths_needed` looks at; beyond it a gate is reported unresolvable.
@@ -43,6 +44,18 @@ enum Kind {
     /// `count` paths out of `paths` had the event; a Wilson interval with continuity
     /// correction (it keeps its coverage at small counts, where plain Wilson does not).
     Proportion { count: u64 },
+    /// An importance-weighted proportion (`--rare-events`): the mean of `w 1{event}` with
+    /// standard error `se` over `hits` paths with the event, weights at most `bound`; a
+    /// normal interval, its upper end held up by the hit count while hits are few
+    /// (`stats::weighted::weighted_proportion_interval`).
+    WeightedProportion { se: f64, hits: u64, bound: f64 },
+    /// Quantile `p` of the importance-weighted empirical CDF; its interval is the CDF's
+    /// quantiles at `p -+ z se_f`, `se_f = spread / sqrt(n)`.
+    WeightedQuantile {
+        p: f64,
+        sample: WeightedQuantile,
+        spread: f64,
+    },
 }
 
 /// A gate's point estimate and what its interval rests on.
@@ -84,6 +97,80 @@ impl GateEstimate {
             paths: n,
             kind: Kind::Proportion {
                 count: if all_one { n } else { 0 },
+            },
+        }
+    }
+
+    /// [`GateEstimate::mean`] of an importance-weighted sample: `sum(w x) / n`, its standard
+    /// error `sd(w x) / sqrt(n)`. `None` is [`GateEstimate::mean`] itself.
+    pub fn weighted_mean(values: &[f64], weights: Option<Weights>) -> Self {
+        let Some(w) = weights else {
+            return Self::mean(values);
+        };
+        let est = weighted::mean(values, Some(w));
+        let se = if values.len() < 2 {
+            f64::INFINITY
+        } else {
+            est.se
+        };
+        Self::normal(est.mean, se, values.len() as u64)
+    }
+
+    /// [`GateEstimate::share_mean`] of an importance-weighted sample: the weighted mean; when
+    /// every path is 0 its upper end is the weighted-proportion bound of no hit.
+    pub fn weighted_share_mean(values: &[f64], weights: Option<Weights>) -> Self {
+        let Some(w) = weights else {
+            return Self::share_mean(values);
+        };
+        let n = values.len() as u64;
+        let est = Self::weighted_mean(values, Some(w));
+        if !(n > 0 && values.iter().all(|&v| v <= 0.0)) {
+            return est;
+        }
+        Self {
+            value: est.value,
+            paths: n,
+            kind: Kind::WeightedProportion {
+                se: 0.0,
+                hits: 0,
+                bound: w.bound,
+            },
+        }
+    }
+
+    /// [`GateEstimate::quantile`] of an importance-weighted sample: the inverse of the
+    /// weighted empirical CDF. `None` is [`GateEstimate::quantile`] itself.
+    pub fn weighted_quantile(values: &[f64], weights: Option<Weights>, p: f64) -> Self {
+        let Some(w) = weights else {
+            return Self::quantile(values, p);
+        };
+        let sample = WeightedQuantile::new(values, w.w);
+        Self {
+            value: sample.value(p),
+            paths: values.len() as u64,
+            kind: Kind::WeightedQuantile {
+                p,
+                spread: sample.cdf_spread(p),
+                sample,
+            },
+        }
+    }
+
+    /// The share of paths with an event (one flag per path), importance weighted. `None`
+    /// is [`GateEstimate::proportion`] itself.
+    pub fn weighted_proportion(hits: &[bool], weights: Option<Weights>) -> Self {
+        let n = hits.len() as u64;
+        let Some(w) = weights else {
+            return Self::proportion(hits.iter().filter(|h| **h).count() as u64, n);
+        };
+        let prop = weighted::Proportion::new(hits, Some(w));
+        Self {
+            value: if n == 0 { f64::NAN } else { prop.p },
+            paths: n,
+            kind: Kind::WeightedProportion {
+                se: prop.se,
+                hits: prop.hits,
+                bound: w.bound,
             },
         }
     }
@@ -132,6 +219,13 @@ impl GateEstimate {
             },
             Kind::Quantile { p, sorted } => order_statistic_interval(sorted, *p, z),
             Kind::Proportion { count } => wilson_cc_interval(*count, self.paths, z),
+            Kind::WeightedProportion { se, hits, bound } => {
+                weighted_proportion_interval(self.value, *se, *hits, self.paths, *bound, z)
+            }
+            Kind::WeightedQuantile { p, sample, spread } => {
+                let se_f = spread / (self.paths.max(1) as f64).sqrt();
+                sample.interval_with(*p, z, se_f, true)
+            }
         }
     }
 
@@ -169,6 +263,15 @@ impl GateEstimate {
                 let count = (self.value * nf).round() as u64;
                 wilson_cc_interval(count, n, z)
             }
+            Kind::WeightedProportion { se, hits, bound } => {
+                let scale = nf / self.paths.max(1) as f64;
+                let se = se / scale.sqrt();
+                let hits = (*hits as f64 * scale).round() as u64;
+                weighted_proportion_interval(self.value, se, hits, n, *bound, z)
+            }
+            Kind::WeightedQuantile { p, sample, spread } => {
+                sample.interval_with(*p, z, spread / nf.sqrt(), true)
+            }
         }
     }
 
@@ -179,7 +282,10 @@ impl GateEstimate {
         let valid = match &self.kind {
             Kind::Normal { se } => se.is_finite(),
             Kind::Quantile { sorted, .. } => sorted.len() >= 2,
-            Kind::Proportion { .. } => self.paths > 0,
+            Kind::Proportion { .. } | Kind::WeightedProportion { .. } => self.paths > 0,
+            Kind::WeightedQuantile { sample, spread, .. } => {
+                sample.len() >= 2 && spread.is_finite()
+            }
         };
         if !valid || !self.value.is_finite() {
             return None;
@@ -231,5 +337,89 @@ fn order_statistic_interval(sorted: &[f64], p: f64, z: f64) -> Interval {
         } else {
             sorted[(hi_rank.max(1.0) as usize) - 1]
         },
+    }
+}
+
+#[cfg(test)]
+mod weighted_tests {
+    use super::*;
+
+    const Z: f64 = 1.959963984540054;
+
+    #[test]
+    fn no_weights_is_the_plain_estimate() {
+        let v: Vec<f64> = (0..200).map(|i| f64::from(i % 17) - 3.0).collect();
+        assert_eq!(
+            GateEstimate::weighted_mean(&v, None),
+            GateEstimate::mean(&v)
+        );
+        assert_eq!(
+            GateEstimate::weighted_quantile(&v, None, 0.95),
+            GateEstimate::quantile(&v, 0.95)
+        );
+        let hits: Vec<bool> = v.iter().map(|x| *x > 11.0).collect();
+        let count = hits.iter().filter(|h| **h).count() as u64;
+        assert_eq!(
+            GateEstimate::weighted_proportion(&hits, None),
+            GateEstimate::proportion(count, 200)
+        );
+    }
+
+    #[test]
+    fn a_weighted_proportion_is_bounded_by_its_hits_and_narrows_with_paths() {
+        // Many weighted hits: a normal interval around the weighted share.
+        let n = 2000;
+        let hits: Vec<bool> = (0..n).map(|i| i % 10 == 0).collect();
+        let w: Vec<f64> = (0..n)
+            .map(|i| if i % 10 == 0 { 0.01 } else { 1.1 })
+            .collect();
+        let weights = Some(Weights { w: &w, bound: 2.0 });
+        let est = GateEstimate::weighted_proportion(&hits, weights);
+        assert!((est.value - 0.001).abs() < 1e-12);
+        let ci = est.interval(Z);
+        assert!(ci.lo > 0.0 && ci.lo < est.value && est.value < ci.hi && ci.hi < 0.0015);
+        // A gate at 0.002 passes now; at 0.00105 it needs more paths, and the projection
+        // says how many.
+        let needed = est
+            .paths_to_resolve(Z, |ci| ci.hi <= 0.00105)
+            .expect("resolvable");
+        assert!(needed > n as u64, "{needed}");
+        // No hit in 1000 paths: the upper end is W times the Wilson bound of none, so a
+        // tolerance of 0.001 is not passed on silence.
+        let none = GateEstimate::weighted_proportion(
+            &[false; 1000],
+            weights.map(|w| Weights {
+                w: &w.w[..1000],
+                ..w
+            }),
+        );
+        let ci = none.interval(Z);
+        assert_eq!(ci.lo, 0.0);
+        assert!(ci.hi > 0.005 && ci.hi <= 2.0 * wilson_cc_interval(0, 1000, Z).hi + 1e-15);
+    }
+
+    #[test]
+    fn a_weighted_quantile_interval_brackets_its_value() {
+        let v: Vec<f64> = (0..1000).map(|i| f64::from(i) / 1000.0).collect();
+        let w: Vec<f64> = (0..1000).map(|i| 0.5 + f64::from(i % 3) * 0.5).collect();
+        let est = GateEstimate::weighted_quantile(&v, Some(Weights { w: &w, bound: 2.0 }), 0.05);
+        let ci = est.interval(Z);
+        assert!(
+            ci.lo < est.value && est.value < ci.hi,
+            "{ci:?} {}",
+            est.value
+        );
+        // Near 0.05 of the value range (the weights average out over each run of three).
+        assert!((est.value - 0.05).abs() < 0.01, "{}", est.value);
+        // Too few paths for the band: unbounded below.
+        let few = GateEstimate::weighted_quantile(
+            &v[..20],
+            Some(Weights {
+                w: &w[..20],
+                bound: 2.0,
+            }),
+            0.05,
+        );
+        assert_eq!(few.interval(Z).lo, f64::NEG_INFINITY);
     }
 }

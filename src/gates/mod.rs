@@ -15,7 +15,7 @@ mod estimate;
 mod routing;
 mod unbounded;
 
-pub use capital::capital_gates;
+pub use capital::{capital_gates, capital_gates_weighted};
 pub use estimate::{Confidence, GateEstimate};
 pub use routing::routing_gates;
 

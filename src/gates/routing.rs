@@ -4,11 +4,14 @@ use super::{Comparison, Confidence, Gate, GateEstimate, Severity};
 use crate::config::Policy;
 use crate::engine::PathOutcome;
 use crate::engine::outcome::RoutingOutcome;
+use crate::stats::weighted::Weights;
 
 /// The routing gates of `paths`, decided at `confidence`; a stress scenario uses the
-/// stress churn limit.
+/// stress churn limit. `weights` (one per path) are the importance weights of a
+/// `--rare-events` run; `None` is plain sampling.
 pub fn routing_gates(
     paths: &[&PathOutcome],
+    weights: Option<Weights>,
     policy: &Policy,
     confidence: &Confidence,
     stress: bool,
@@ -31,7 +34,7 @@ pub fn routing_gates(
                 g.capture_corridor[0],
                 Some(g.capture_corridor[1]),
             ),
-            &GateEstimate::mean(&values(|o| o.capture_mean)),
+            &GateEstimate::weighted_mean(&values(|o| o.capture_mean), weights),
             confidence,
             Severity::Warning,
         ),
@@ -43,7 +46,7 @@ pub fn routing_gates(
             },
             "churn_mean",
             (Comparison::AtMost, churn_limit, None),
-            &GateEstimate::mean(&values(|o| o.churn_mean)),
+            &GateEstimate::weighted_mean(&values(|o| o.churn_mean), weights),
             confidence,
             Severity::Critical,
         ),
@@ -51,7 +54,7 @@ pub fn routing_gates(
             "post_bot_peak_deviation",
             "peak_deviation_bps_post_bot_p95",
             (Comparison::AtMost, g.peak_deviation_bps_max, None),
-            &GateEstimate::quantile(&values(|o| o.peak_dev_post_bot_bps), 0.95),
+            &GateEstimate::weighted_quantile(&values(|o| o.peak_dev_post_bot_bps), weights, 0.95),
             confidence,
             Severity::Critical,
         ),

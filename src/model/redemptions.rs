@@ -64,13 +64,29 @@ impl RedemptionParams {
         dt: f64,
         u: f64,
     ) -> RedemptionStep {
+        self.step_drawn_at(state, shock_multiplier, peg, dt, u, |mean| mean)
+    }
+
+    /// [`Self::step`] with the count of heavy days drawn at the mean `draw_mean` gives for
+    /// the model's mean `intensity * dt` (an importance-sampling proposal; the identity is the
+    /// model itself). `intensity` stays the model's.
+    #[inline]
+    pub fn step_drawn_at(
+        &self,
+        state: &mut HawkesState,
+        shock_multiplier: f64,
+        peg: f64,
+        dt: f64,
+        u: f64,
+        draw_mean: impl FnOnce(f64) -> f64,
+    ) -> RedemptionStep {
         let shock = if shock_multiplier > 0.0 {
             shock_multiplier
         } else {
             0.0
         };
         let intensity = (self.mu() * shock + state.excitation) * self.peg_factor(peg);
-        let events = poisson_inverse(intensity * dt, u);
+        let events = poisson_inverse(draw_mean(intensity * dt), u);
         let n = f64::from(events);
         let outflow_fraction = (self.base_rate_apr() * dt + n * self.event_size()).min(1.0);
         // `max(0.0)` only matters if `check_dt` was skipped.

@@ -1,11 +1,13 @@
 //! Builds a whole `Scorecard` from a run's batches: the routing metrics, the capital
-//! metrics of the scenario's own posture, and the gates. Used by `run` and by `merge`,
-//! so a merged sharded run and an unsharded run go through the very same code.
+//! metrics of the scenario's own posture, and the gates, every estimate weighted when the
+//! paths carry importance weights (`--rare-events`). Used by `run` and by `merge`, so a
+//! merged sharded run and an unsharded run go through the very same code.
 
-use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital};
+use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare};
 use crate::engine::outcome::CapitalOutcome;
-use crate::engine::{BatchResult, Setup};
+use crate::engine::{BatchResult, RareEvents, Setup};
 use crate::gates::{self, Confidence};
+use crate::stats::weighted::Weights;
 
 /// The scorecard of `batches` (all of a run's batches, in order), its gates decided at the
 /// policy's confidence in one look.
@@ -29,22 +31,55 @@ pub fn assemble_at(
 ) -> Scorecard {
     let mc = setup.scenario.monte_carlo;
     let (paths, totals) = build::merge_batches(batches, setup);
-    let routing = build::routing_metrics(setup, &paths, &totals);
+    // An importance-sampled run's paths carry their weights (also through a sharded
+    // run's partial results); a plain run's carry none and every estimate stays plain.
+    let path_weights: Option<Vec<f64>> = paths
+        .iter()
+        .any(|p| p.importance.is_some())
+        .then(|| paths.iter().map(|p| p.weight()).collect());
+    let weights = path_weights.as_deref().map(|w| Weights {
+        w,
+        bound: setup
+            .rare
+            .map_or(RareEvents::DEFAULT, |r| r.params)
+            .weight_bound(),
+    });
+    let routing = build::routing_metrics(setup, &paths, &totals, weights);
     let mut gates = gates::routing_gates(
         &paths,
+        weights,
         &setup.policy,
         confidence,
         setup.scenario.stress_profile,
     );
     let capital = setup.scenario.capital.as_ref().and_then(|spec| {
         let c = setup.default_candidate()?;
-        capital::capital_metrics(&paths, spec.initial_capital, &c, mc.epochs, mc.epoch_days)
+        capital::capital_metrics(
+            &paths,
+            weights,
+            spec.initial_capital,
+            &c,
+            mc.epochs,
+            mc.epoch_days,
+        )
     });
     if let (Some(_), Some(spec)) = (&capital, &setup.scenario.capital) {
         let outcomes: Vec<&CapitalOutcome> =
             paths.iter().filter_map(|p| p.capital.as_ref()).collect();
-        gates.extend(gates::capital_gates(
+        let cap_w: Option<Vec<f64>> = weights.map(|_| {
+            paths
+                .iter()
+                .filter(|p| p.capital.is_some())
+                .map(|p| p.weight())
+                .collect()
+        });
+        let cap_weights = weights.zip(cap_w.as_deref()).map(|(w, cw)| Weights {
+            w: cw,
+            bound: w.bound,
+        });
+        gates.extend(gates::capital_gates_weighted(
             &outcomes,
+            cap_weights,
             mc.epochs,
             &setup.policy,
             confidence,
@@ -73,6 +108,7 @@ pub fn assemble_at(
         gates,
         optimizer: None,
         sizing: None,
+        rare_events: rare::report(setup, &paths, weights),
         run_info,
     }
 }

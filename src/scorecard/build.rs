@@ -4,7 +4,8 @@
 
 use super::{ChainCost, ChainOutflow, LinkFlow, PoolDiagnostics, PoolHalfLife, RoutingMetrics};
 use crate::engine::{BatchResult, BatchTotals, PathOutcome, Setup};
-use crate::stats::{MeanEstimate, mean_estimate, quantile_with_ci};
+use crate::stats::MeanEstimate;
+use crate::stats::weighted::{self, Weights};
 
 /// Worst pools listed in the scorecard.
 const WORST_POOLS: usize = 5;
@@ -24,42 +25,31 @@ pub fn merge_batches<'a>(
     (paths, totals)
 }
 
-fn est(paths: &[&PathOutcome], f: impl Fn(&PathOutcome) -> f64) -> MeanEstimate {
+fn est(
+    paths: &[&PathOutcome],
+    weights: Option<Weights>,
+    f: impl Fn(&PathOutcome) -> f64,
+) -> MeanEstimate {
     let values: Vec<f64> = paths.iter().map(|p| f(p)).collect();
-    mean_estimate(&values)
+    weighted::mean(&values, weights)
 }
 
-/// Ratio of means `E[x] / E[y]` with a delta-method standard error.
-fn ratio_estimate(xs: &[f64], ys: &[f64]) -> (f64, f64) {
-    let n = xs.len() as f64;
-    if n < 2.0 {
-        return (0.0, 0.0);
-    }
-    let mx = xs.iter().sum::<f64>() / n;
-    let my = ys.iter().sum::<f64>() / n;
-    if my <= 0.0 {
-        return (0.0, 0.0);
-    }
-    let r = mx / my;
-    let var: f64 = xs
-        .iter()
-        .zip(ys)
-        .map(|(x, y)| (x - r * y).powi(2))
-        .sum::<f64>()
-        / (n - 1.0);
-    (r, (var / n).sqrt() / my)
-}
-
-/// The routing metrics of a run.
+/// The routing metrics of a run. `weights` (one per path) are the importance weights of a
+/// `--rare-events` run, `None` plain sampling; `totals` already hold weighted sums then.
+/// The maxima over paths (`churn_max`, `peak_deviation_bps_max`, `peak_flow_max_usd`,
+/// `max_usd_per_epoch`) and the count `reflexive_route_count` are of the paths simulated,
+/// unweighted.
 pub fn routing_metrics(
     setup: &Setup,
     paths: &[&PathOutcome],
     totals: &BatchTotals,
+    weights: Option<Weights>,
 ) -> RoutingMetrics {
     let g = &setup.graph;
     let n = paths.len().max(1) as f64;
-    let r =
-        |f: fn(&crate::engine::outcome::RoutingOutcome) -> f64| est(paths, move |p| f(&p.routing));
+    let r = |f: fn(&crate::engine::outcome::RoutingOutcome) -> f64| {
+        est(paths, weights, move |p| f(&p.routing))
+    };
     let capture = r(|o| o.capture_mean);
     let capture95 = r(|o| o.capture_p95);
     let churn = r(|o| o.churn_mean);
@@ -81,7 +71,7 @@ pub fn routing_metrics(
         .map(|p| p.routing.inject_cost + p.routing.withdraw_cost)
         .collect();
     let volumes: Vec<f64> = paths.iter().map(|p| p.routing.volume).collect();
-    let (per_m, per_m_se) = ratio_estimate(&costs, &volumes);
+    let (per_m, per_m_se) = weighted::ratio(&costs, &volumes, weights);
     let post_values: Vec<f64> = paths
         .iter()
         .map(|p| p.routing.peak_dev_post_arb_bps)
@@ -90,8 +80,8 @@ pub fn routing_metrics(
         .iter()
         .map(|p| p.routing.peak_dev_post_bot_bps)
         .collect();
-    let (post95, post95_ci) = quantile_with_ci(&post_values, 0.95);
-    let (bot95, bot95_ci) = quantile_with_ci(&bot_values, 0.95);
+    let (post95, post95_ci) = weighted::quantile_with_ci95(&post_values, weights, 0.95);
+    let (bot95, bot95_ci) = weighted::quantile_with_ci95(&bot_values, weights, 0.95);
     let half_lives = half_lives(setup, totals, n);
     RoutingMetrics {
         capture_mean: capture.mean,
@@ -152,7 +142,7 @@ pub fn routing_metrics(
         reflexive_route_count: paths.iter().map(|p| p.routing.reflexive_routes).sum(),
         reflexive_route_count_per_path: reflexive.mean,
         reflexive_route_count_per_path_se: reflexive.se,
-        peak_bridge_outflow: chain_outflows(setup, paths),
+        peak_bridge_outflow: chain_outflows(setup, paths, weights),
         bridge_links: g
             .links
             .iter()
@@ -235,7 +225,11 @@ fn worst_pools(
         .collect()
 }
 
-fn chain_outflows(setup: &Setup, paths: &[&PathOutcome]) -> Vec<ChainOutflow> {
+fn chain_outflows(
+    setup: &Setup,
+    paths: &[&PathOutcome],
+    weights: Option<Weights>,
+) -> Vec<ChainOutflow> {
     setup
         .graph
         .chains
@@ -246,8 +240,8 @@ fn chain_outflows(setup: &Setup, paths: &[&PathOutcome]) -> Vec<ChainOutflow> {
                 .iter()
                 .map(|p| p.routing.chain_peak_outflow.get(c).copied().unwrap_or(0.0))
                 .collect();
-            let m = mean_estimate(&values);
-            let (p95, _) = quantile_with_ci(&values, 0.95);
+            let m = weighted::mean(&values, weights);
+            let (p95, _) = weighted::quantile_with_ci95(&values, weights, 0.95);
             ChainOutflow {
                 chain_id: *id,
                 chain: chain_name(setup, *id),

@@ -10,9 +10,8 @@ use super::Interval;
 use crate::engine::PathOutcome;
 use crate::engine::outcome::CapitalOutcome;
 use crate::model::overlay::{Candidate, TERMS};
-use crate::stats::{
-    Histogram, Z95, expected_shortfall, histogram, mean_estimate, quantile_with_ci, wilson,
-};
+use crate::stats::weighted::{self, Proportion, Weights};
+use crate::stats::{Histogram, Z95, histogram};
 
 /// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
 const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);
@@ -187,9 +186,14 @@ fn annualise(x: f64, years: f64) -> f64 {
     }
 }
 
-/// Builds the capital metrics; `None` when no path carried capital.
+/// Builds the capital metrics; `None` when no path carried capital. `weights` (one per
+/// path of `paths`) are the importance weights of a `--rare-events` run, `None` plain
+/// sampling; the counts (`liquidation_count`, `peg_deviation_count`, the floor's breach
+/// paths and violations, the throttle and spread events) and the PnL histogram are of the
+/// paths simulated, unweighted.
 pub fn capital_metrics(
     paths: &[&PathOutcome],
+    weights: Option<Weights>,
     t0: f64,
     candidate: &Candidate,
     epochs: u32,
@@ -199,7 +203,22 @@ pub fn capital_metrics(
     if caps.is_empty() {
         return None;
     }
-    let n = caps.len() as u64;
+    let cap_w: Option<Vec<f64>> = weights.map(|w| {
+        paths
+            .iter()
+            .zip(w.w)
+            .filter(|(p, _)| p.capital.is_some())
+            .map(|(_, w)| *w)
+            .collect()
+    });
+    let weights = weights.zip(cap_w.as_deref()).map(|(w, cw)| Weights {
+        w: cw,
+        bound: w.bound,
+    });
+    let mean_estimate = |v: &[f64]| weighted::mean(v, weights);
+    let quantile_with_ci = |v: &[f64], p: f64| weighted::quantile_with_ci95(v, weights, p);
+    let expected_shortfall = |v: &[f64], a: f64, z: f64| weighted::shortfall(v, weights, a, z);
+    let proportion = |flags: Vec<bool>| Proportion::new(&flags, weights);
     let horizon_days = f64::from(epochs) * epoch_days;
     let years = horizon_days / 365.0;
     let roi = values(&caps, |c| c.roi);
@@ -223,19 +242,23 @@ pub fn capital_metrics(
     let capital_end = values(&caps, |c| c.capital_end);
     let end_q = |p| quantile_with_ci(&capital_end, p).0;
     let redemptions = mean_estimate(&values(&caps, |c| c.redemptions));
-    let liquidated = caps.iter().filter(|c| c.liquidated).count() as u64;
-    let liq = wilson(liquidated, n);
-    let breached = caps.iter().filter(|c| c.floor_violations > 0).count() as u64;
-    let breach = wilson(breached, n);
+    let liq = proportion(caps.iter().map(|c| c.liquidated).collect());
+    let liq_ci = liq.ci95();
+    let liquidated = liq.hits;
+    let breach = proportion(caps.iter().map(|c| c.floor_violations > 0).collect());
+    let breach_ci = breach.ci95();
+    let breached = breach.hits;
     let liquidations = mean_estimate(&values(&caps, |c| f64::from(c.liquidations)));
     let seized = mean_estimate(&values(&caps, |c| c.collateral_seized));
-    let mut first: Vec<f64> = caps
+    let (first, first_w): (Vec<f64>, Vec<f64>) = caps
         .iter()
-        .filter_map(|c| c.first_liquidation_epoch.map(f64::from))
-        .collect();
-    first.sort_by(f64::total_cmp);
-    let first_liquidation_epoch_p50 =
-        (!first.is_empty()).then(|| crate::stats::quantile_sorted(&first, 0.5));
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let w = weights.map_or(1.0, |w| w.w[i]);
+            c.first_liquidation_epoch.map(|e| (f64::from(e), w))
+        })
+        .unzip();
+    let first_liquidation_epoch_p50 = weighted::median(&first, weights.map(|_| first_w.as_slice()));
     let peg_freq = mean_estimate(&values(&caps, |c| {
         f64::from(c.peg_deviation_epochs) / f64::from(epochs)
     }));
@@ -313,10 +336,7 @@ pub fn capital_metrics(
         redemptions_total_mean_usd: redemptions.mean,
         redemptions_total_mean_usd_se: redemptions.se,
         liquidation_probability: liq.p,
-        liquidation_probability_ci95: Interval {
-            lo: liq.lo95,
-            hi: liq.hi95,
-        },
+        liquidation_probability_ci95: liq_ci,
         liquidation_count: liquidated,
         liquidations_per_path: liquidations.mean,
         liquidations_per_path_se: liquidations.se,
@@ -327,10 +347,7 @@ pub fn capital_metrics(
         peg_deviation_frequency_se: peg_freq.se,
         peg_deviation_count: count(|c| c.peg_deviation_epochs),
         external_liquidity_floor_breach_probability: breach.p,
-        external_liquidity_floor_breach_probability_ci95: Interval {
-            lo: breach.lo95,
-            hi: breach.hi95,
-        },
+        external_liquidity_floor_breach_probability_ci95: breach_ci,
         external_liquidity_floor_breach_paths: breached,
         external_liquidity_floor_violations: count(|c| c.floor_violations),
         external_liquidity_floor_violations_per_path: violations.mean,

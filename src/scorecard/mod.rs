@@ -9,6 +9,7 @@ pub mod assemble;
 pub mod build;
 pub mod capital;
 pub mod catalog;
+pub mod rare;
 pub mod sizing;
 pub use crate::gates;
 pub use sizing::Sizing;
@@ -45,6 +46,10 @@ pub struct Scorecard {
     /// The looks of a sized run (`--precision`, `validate --paths auto`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sizing: Option<Sizing>,
+    /// How an importance-sampled run (`--rare-events`) drew its paths: the mixture, the
+    /// effective sample size and the variance reduction; absent for a plain run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rare_events: Option<rare::RareEventsReport>,
     /// Provenance; ignored by `diff`.
     pub run_info: RunInfo,
 }

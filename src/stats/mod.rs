@@ -1,13 +1,15 @@
 //! Statistics for the scorecard: exact quantiles (with order-statistic intervals), mean
 //! estimates with standard errors, a mergeable moments accumulator, Wilson intervals for
 //! proportions and fixed-edge histograms; the normal quantile for any confidence level
-//! (`normal`) and the expected shortfall (`tail`).
+//! (`normal`) and the expected shortfall (`tail`); the same estimates from an
+//! importance-weighted sample (`weighted`).
 //!
 //! Everything here is deterministic: serial loops in slice order, no parallel
 //! reductions, no RNG, no I/O. Same input bits give the same output bits.
 
 mod normal;
 mod tail;
+pub mod weighted;
 
 pub use normal::{normal_quantile, two_sided_z};
 pub use tail::expected_shortfall;

@@ -6,12 +6,15 @@
 //!
 //! - this file: the overlay's types, its setup and the policy step (steps 1-2);
 //! - `settle`: steps 4-11, after routing;
-//! - `attribution`: the named attribution terms and their scorecard keys.
+//! - `attribution`: the named attribution terms and their scorecard keys;
+//! - `importance`: the tilted proposal of `--rare-events` and its likelihood ratio.
 
 mod attribution;
+mod importance;
 mod settle;
 
 pub use attribution::{Attribution, TERMS, Term};
+pub use importance::{PathTilt, mixture_weight};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
@@ -102,6 +105,9 @@ pub struct CapitalTally {
     pub twr_peak: f64,
     /// Redemptions paid to holders at par, USD.
     pub redemptions_paid: f64,
+    /// `log p/q` of the path's tilted draws so far (0 unless the path is importance
+    /// sampled, see [`PathTilt`]).
+    pub log_lr: f64,
 }
 
 impl CapitalTally {
@@ -150,6 +156,8 @@ pub struct Overlay<'a> {
     pub(super) dt: f64,
     /// Sum over pools of both sides at target, USD: routing PnL is scaled by `M / book`.
     pub(super) book: f64,
+    /// The path's importance-sampling tilt (`--rare-events`); `None` draws the model itself.
+    pub(super) tilt: Option<PathTilt>,
 }
 
 impl<'a> Overlay<'a> {
@@ -176,7 +184,14 @@ impl<'a> Overlay<'a> {
             sleeve: spec.sleeve.with_external_share(candidate.external_share),
             dt,
             book: book.max(1.0),
+            tilt: None,
         }
+    }
+
+    /// The same overlay drawing its asset shocks and redemptions from `tilt`.
+    pub fn with_tilt(mut self, tilt: PathTilt) -> Self {
+        self.tilt = Some(tilt);
+        self
     }
 
     /// The starting state: capital at its targets, sigma and peg at their initial values.

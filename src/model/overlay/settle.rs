@@ -29,7 +29,13 @@ impl Overlay<'_> {
         //    epoch of deleveraging if LTV is above the policy's maximum.
         let sleeve = &self.sleeve;
         let s = st.sigma;
-        let r_ext = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * d.z_asset).exp() - 1.0
+        let z_asset = match &self.tilt {
+            None => d.z_asset,
+            Some(tilt) => {
+                tilt.asset_shock(d.z_asset, s, shocks.crash_return != 0.0, &mut tally.log_lr)
+            }
+        };
+        let r_ext = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * z_asset).exp() - 1.0
             + shocks.crash_return;
         let s_c = sleeve.stable_volatility();
         let r_stable = (-0.5 * s_c * s_c * dt + s_c * dt.sqrt() * d.z_stable).exp() - 1.0;
@@ -82,13 +88,27 @@ impl Overlay<'_> {
         a[Term::InterventionDrag.index()] -= intervention;
         b.pmm = m_next;
         // 6. Redemptions, paid from R, then M, then the sleeve.
-        let step = spec.redemptions.step(
-            &mut st.hawkes,
-            shocks.redemption_multiplier,
-            st.peg,
-            dt,
-            d.u_redeem,
-        );
+        let step = match &self.tilt {
+            None => spec.redemptions.step(
+                &mut st.hawkes,
+                shocks.redemption_multiplier,
+                st.peg,
+                dt,
+                d.u_redeem,
+            ),
+            Some(tilt) => {
+                let step = spec.redemptions.step_drawn_at(
+                    &mut st.hawkes,
+                    shocks.redemption_multiplier,
+                    st.peg,
+                    dt,
+                    d.u_redeem,
+                    |m| tilt.redemption_draw_mean(m),
+                );
+                tally.log_lr += tilt.redemption_log_lr(step.intensity * dt, step.events);
+                step
+            }
+        };
         let t_before_redemption = b.total();
         let outflow = step.outflow_fraction * t_before_redemption.max(0.0);
         let paid = pay(b, outflow, &mut a[Term::UnwindAndLiquidationCosts.index()]);
