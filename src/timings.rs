@@ -118,9 +118,7 @@ impl Report {
             );
         }
         if let Some(ratio) = self.sweep_ratio() {
-            out += &format!(
-                "  sweep cost   {ratio:>9.2}x one candidate's run of the same paths\n"
-            );
+            out += &format!("  sweep cost   {ratio:>9.2}x one candidate's run of the same paths\n");
         }
         out += &format!("  total wall   {:>9.3} s\n", self.total.as_secs_f64());
         out += &format!("  threads      {:>9}\n", self.threads);
@@ -195,7 +193,11 @@ mod tests {
             peak_rss: None,
         };
         assert_eq!(report.sweep_ratio(), Some(2.5));
-        assert!(report.render().contains("sweep cost        2.50x"), "{}", report.render());
+        assert!(
+            report.render().contains("sweep cost        2.50x"),
+            "{}",
+            report.render()
+        );
         report.phases[1].paths = 64;
         assert_eq!(report.sweep_ratio(), None);
     }

@@ -170,9 +170,7 @@ impl RoutingLayer<'_> {
                     res[i_out] -= out;
                     out
                 }
-                Step::External => {
-                    (x * self.external_keep - self.graph.external_fixed).max(0.0)
-                }
+                Step::External => (x * self.external_keep - self.graph.external_fixed).max(0.0),
             };
         }
         let info = &self.plan.routes[route as usize];
@@ -231,7 +229,8 @@ impl RoutingLayer<'_> {
         chosen.clear();
         for &route in cands {
             let out = self.quote_fast(prices, &state.amms, route, chunk);
-            if !(out > 0.0) {
+            // NaN is no quote either (as `out > 0.0` failing in the full sort's filter).
+            if out.is_nan() || out <= 0.0 {
                 continue;
             }
             let at = chosen
