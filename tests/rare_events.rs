@@ -38,6 +38,9 @@ fn outcomes(setup: &Setup) -> Vec<PathOutcome> {
         .collect()
 }
 
+/// A per-path figure by name.
+type Figure = (&'static str, fn(&PathOutcome) -> f64);
+
 /// Mean and standard error of `x`.
 fn mean_se(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
@@ -71,7 +74,7 @@ fn weighted_estimates_match_plain_sampling_and_unweighted_ones_do_not() {
         (share_tilted - 0.5).abs() < 0.04,
         "tilted share {share_tilted}"
     );
-    let figures: [(&str, fn(&PathOutcome) -> f64); 3] = [
+    let figures: [Figure; 3] = [
         ("roi", |p| p.capital.as_ref().map_or(0.0, |c| c.roi)),
         ("liquidated", |p| {
             f64::from(u8::from(p.capital.as_ref().is_some_and(|c| c.liquidated)))

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::{PathOutcome, RareEvents, RarePlan, Setup};
-use crate::stats::weighted::{self, Proportion, Weights, effective_sample_size};
+use crate::stats::weighted::{self, MIN_HITS, Proportion, Weights, effective_sample_size};
 
 /// Figures of a weighted scorecard that are not weighted: counts of simulated events and
 /// maxima over the paths simulated describe the sample, not the model; the optimizer sweep
@@ -67,8 +67,9 @@ pub struct RareEventsReport {
 }
 
 /// Variance of plain sampling over that of the weighted estimator, both at the paths run:
-/// above 1 the weighting paid off. `null` when the weighted estimate has no spread (no path
-/// had the event).
+/// above 1 the weighting paid off. `null` for a probability when fewer than 10 paths had
+/// the event (the ratio of two variances that small means nothing), or when the weighted
+/// estimate has no spread.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VarianceReduction {
     /// `p (1 - p) / n` at the weighted liquidation probability `p`, over its squared
@@ -105,7 +106,8 @@ pub fn report(
     let prop_gain = |flags: Vec<bool>| {
         let p = Proportion::new(&flags, cap_weights);
         let plain = p.p * (1.0 - p.p) / p.n.max(1) as f64;
-        ratio(plain, p.se * p.se)
+        // A few hits of tiny weight make both variances tiny and their ratio meaningless.
+        ratio(plain, p.se * p.se).filter(|_| p.hits >= MIN_HITS)
     };
     let roi: Vec<f64> = caps.iter().map(|(_, c)| c.roi).collect();
     let roi_est = weighted::mean(&roi, cap_weights);
