@@ -32,7 +32,7 @@ fn no_panic() -> impl Predicate<str> {
         .not()
 }
 
-/// The scenario names `pmmsim list` prints (its first column).
+/// The scenario names `pmmsim list` prints (its first column, below the header).
 fn listed_scenarios() -> Vec<String> {
     let out = pmmsim()
         .arg("list")
@@ -44,6 +44,7 @@ fn listed_scenarios() -> Vec<String> {
         .clone();
     let text = String::from_utf8(out).expect("UTF-8");
     text.lines()
+        .skip(1)
         .filter_map(|l| l.split_whitespace().next())
         .map(str::to_string)
         .collect()

@@ -36,11 +36,36 @@ fn routing_card() -> &'static Value {
     CARD.get_or_init(|| run(ROUTING, "8", "5"))
 }
 
+/// Makes gate `g` pass or fail on its current value, consistently: its interval becomes
+/// the point `[value, value]` and its threshold is moved so that the verdict follows
+/// (diff refuses a gate whose stored verdict its own numbers contradict).
+fn set_verdict(g: &mut Value, pass: bool) {
+    let v = g["value"].as_f64().expect("value");
+    g["interval"] = json!({ "lo": v, "hi": v });
+    g["bound"] = json!(v);
+    let away = 1.0 + v.abs();
+    match (g["comparison"].as_str().expect("comparison"), pass) {
+        ("within", true) => {
+            g["threshold"] = json!(v);
+            g["threshold_high"] = json!(v);
+        }
+        ("within", false) => {
+            g["threshold"] = json!(v + away);
+            g["threshold_high"] = json!(v + 2.0 * away);
+        }
+        (_, true) => g["threshold"] = json!(v),
+        ("at_most", false) => g["threshold"] = json!(v - away),
+        (_, false) => g["threshold"] = json!(v + away),
+    }
+    g["verdict"] = json!(if pass { "pass" } else { "fail" });
+    g["paths_needed"] = Value::Null;
+}
+
 /// A copy with every gate passing, so a test controls which gates fail.
 fn all_gates_pass(card: &Value) -> Value {
     let mut c = card.clone();
     for g in c["gates"].as_array_mut().expect("gates").iter_mut() {
-        g["pass"] = json!(true);
+        set_verdict(g, true);
     }
     c
 }
@@ -143,7 +168,7 @@ fn liquidation_pair(dir: &Path) -> (PathBuf, PathBuf) {
     for g in new["gates"].as_array_mut().expect("gates").iter_mut() {
         if g["name"] == "liquidation" {
             g["value"] = json!(0.05);
-            g["pass"] = json!(false);
+            set_verdict(g, false);
         }
     }
     (
@@ -212,7 +237,7 @@ fn capture_leaving_its_corridor_is_a_warning() {
     for g in new["gates"].as_array_mut().expect("gates").iter_mut() {
         if g["name"] == "capture_corridor" {
             g["value"] = json!(0.35);
-            g["pass"] = json!(false);
+            set_verdict(g, false);
         }
     }
     let a = write_json(dir.path(), "a.json", &base);
@@ -349,8 +374,8 @@ fn different_schema_versions_are_refused() {
     let dir = tempfile::tempdir().expect("temp dir");
     let good = write_json(dir.path(), "good.json", capital_card());
     let mut future = capital_card().clone();
-    future["schema_version"] = json!(2);
+    future["schema_version"] = json!(3);
     let future = write_json(dir.path(), "future.json", &future);
-    rejected(&good, &future, &future, &["schema_version 2", "differs"]);
-    rejected(&future, &future, &future, &["schema_version 2"]);
+    rejected(&good, &future, &future, &["schema_version 3", "differs"]);
+    rejected(&future, &future, &future, &["schema_version 3"]);
 }

@@ -314,7 +314,7 @@ fn check_verdicts(card: &Scorecard, file: &str) -> Result<()> {
                     derived.as_str()
                 ),
             )
-            .at(&format!("gates[{i}].verdict"))
+            .at(format!("gates[{i}].verdict"))
             .into());
         }
     }
