@@ -259,7 +259,7 @@ fn rules_have_the_expected_shape() {
         "pmmsim_max_drawdown_p95_ratio > 0.25",
         "pmmsim_liquidation_probability_ratio > 0.02",
         "pmmsim_peg_deviation_frequency_ratio > 0.05",
-        "pmmsim_external_liquidity_floor_violations_total > 0",
+        "pmmsim_external_liquidity_floor_breach_probability_ratio > 0.01",
         "(pmmsim_roi_p05_ratio < 0 and on(scenario) pmmsim_gate_pass{gate=\\\"roi_lower_band\\\"})",
         "(pmmsim_volatility_throttle_events_per_path - pmmsim_volatility_throttle_events_per_path offset 1d) > 2 * sqrt(",
     ] {

@@ -42,8 +42,9 @@ fn posture(c: &CapitalMetrics) -> Vec<Metric> {
             .about("USD", "Initial capital T0, USD.")
             .export(Export::gauge("initial_capital", Usd)),
         m("capital.horizon_days", c.horizon_days)
-            .about("days", "Horizon of every roi_* and capital_* figure, days.")
-            .export(Export::gauge("horizon_days", Unitless)),
+            // Not exported: Prometheus wants base units, and `pmmsim_epochs` with the
+            // epoch length already gives the horizon.
+            .about("days", "Horizon of every roi_* and capital_* figure, days."),
         m("capital.alpha", c.alpha)
             .about("share", "Yield sleeve share simulated.")
             .export(Export::gauge("posture_alpha", Ratio)),
