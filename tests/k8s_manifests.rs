@@ -18,7 +18,7 @@ use yaml_rust2::{Yaml, YamlLoader};
 const INDEX_FIELD: &str = "metadata.annotations['batch.kubernetes.io/job-completion-index']";
 
 /// The run size the test uses instead of the ConfigMap's.
-const TEST_PATHS: &str = "320";
+const TEST_PATHS: &str = "1000";
 const TEST_EPOCHS: &str = "20";
 
 fn load(file: &str) -> Vec<Yaml> {
@@ -295,7 +295,8 @@ fn indexed_job_shards_merge_to_the_unsharded_run() {
         "merge refuses a missing shard"
     );
     let message = String::from_utf8_lossy(&failed.stderr);
-    assert!(message.contains("missing"), "{message}");
+    let missing = format!("shard {} is missing", rerun_env["JOB_COMPLETION_INDEX"]);
+    assert!(message.contains(&missing), "{message}");
     assert!(!dir.path().join("scorecard.json").exists());
     succeeded("the rerun", rerun.run(&rerun_env, mount, dir.path()));
     assert!(lost.exists(), "the rerun wrote {}", lost.display());
