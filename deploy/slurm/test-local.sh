@@ -213,12 +213,18 @@ wait_gone() {
     )
     wait_for "$seconds" queue_empty "$ids"
 }
-# task_state JOBID K: the state of array task K.
+# task_state JOBID K: the state of array task K ("unknown" when Slurm no longer lists it).
 task_state() {
-    scontrol -o show job "$1" | grep -E "(^| )ArrayTaskId=$2( |$)" | grep -oE 'JobState=[A-Z_]+' | cut -d= -f2
+    local state
+    state=$(scontrol -o show job "$1" 2>/dev/null | grep -E "(^| )ArrayTaskId=$2( |$)" |
+        grep -oE 'JobState=[A-Z_]+' | cut -d= -f2) || true
+    echo "${state:-unknown}"
 }
 job_state() {
-    scontrol -o show job "$1" | grep -oE 'JobState=[A-Z_]+' | head -n 1 | cut -d= -f2
+    local state
+    state=$(scontrol -o show job "$1" 2>/dev/null | grep -oE 'JobState=[A-Z_]+' |
+        head -n 1 | cut -d= -f2) || true
+    echo "${state:-unknown}"
 }
 # submit OUT_DIR [ARGS...]: runs submit.sh and sets array_job and merge_job.
 submit() {
