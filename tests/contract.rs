@@ -345,6 +345,12 @@ fn each_enumerated_word_list_is_what_the_checker_accepts() {
             "/capitalEfficiency/sleeve/collateral",
         ),
         (
+            SchemaKind::Scenario,
+            "/$defs/RawVolatility/properties/model/enum",
+            "high_vol_garch",
+            "/capitalEfficiency/volatility/model",
+        ),
+        (
             SchemaKind::Policy,
             "/$defs/RawLiquidationPolicy/properties/mode/enum",
             "",

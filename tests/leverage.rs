@@ -18,6 +18,8 @@ use pmmsim::model::overlay::Candidate;
 fn crash_setup(paths: u64) -> Setup {
     let (mut raw, mut policy) = crash_inputs();
     policy.volatility.sigma_crit = 100.0;
+    policy.breaker.soft.thresholds.enter_sigma = 100.0;
+    policy.breaker.soft.thresholds.exit_sigma = 100.0;
     raw.monte_carlo.paths = paths;
     raw.monte_carlo.epochs = 125;
     raw.order_flow.trades_per_epoch = 4;

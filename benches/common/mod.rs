@@ -78,7 +78,7 @@ impl<'s> Stepper<'s> {
         let setup = self.setup;
         let shocks = &setup.schedule.epochs[self.epoch];
         draw_trades(setup, shocks, &mut self.rng, &mut self.scratch.trades);
-        std::hint::black_box(draw_overlay(&mut self.rng));
+        std::hint::black_box(draw_overlay(&mut self.rng, false));
         self.next_epoch();
     }
 }

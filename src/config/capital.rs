@@ -3,11 +3,11 @@
 
 use super::check::Checker;
 use super::params::{
-    ParamError, PegParams, RedemptionParams, SleeveInputs, SleeveParams, VolatilityParams,
-    rebalance_rate,
+    GarchParams, JumpParams, ParamError, PegParams, RedemptionParams, SleeveInputs, SleeveParams,
+    VolatilityModel, VolatilityParams, rebalance_rate,
 };
 use super::policy::Policy;
-use super::raw::{RawCapital, RawCollateralComponent};
+use super::raw::{RawCapital, RawCollateralComponent, RawVolatility};
 use crate::error::InputError;
 
 /// The checked capital assumptions.
@@ -31,7 +31,7 @@ pub struct CapitalSpec {
     pub sigma0: f64,
     pub p0: f64,
     pub sleeve: SleeveParams,
-    pub volatility: VolatilityParams,
+    pub volatility: VolatilityModel,
     pub peg: PegParams,
     pub redemptions: RedemptionParams,
 }
@@ -129,8 +129,7 @@ impl CapitalSpec {
         .map_err(param(&c, "capitalEfficiency.sleeve"))?;
         let v = &raw.volatility;
         c.non_negative(&at("volatility.sigma0"), v.sigma0)?;
-        let volatility = VolatilityParams::new(v.sigma_bar, v.kappa, v.eta, v.sigma_floor)
-            .map_err(param(&c, "capitalEfficiency.volatility"))?;
+        let volatility = check_volatility(&c, v, dt)?;
         let p = &raw.peg;
         c.range(&at("peg.p0"), p.p0, 0.5, 1.5)?;
         let peg = PegParams::new(
@@ -175,6 +174,100 @@ impl CapitalSpec {
             peg,
             redemptions,
         })
+    }
+}
+
+/// Checks `volatility`: the model's name, its own keys (required) and no key of another
+/// model (the OU keys may only keep their defaults under `garch` and `jump`).
+fn check_volatility(
+    c: &Checker,
+    v: &RawVolatility,
+    dt: f64,
+) -> Result<VolatilityModel, InputError> {
+    let at = |k: &str| format!("capitalEfficiency.volatility.{k}");
+    let model = match &v.model {
+        Some(m) => c.choice(&at("model"), m, &["ou", "garch", "jump"])?,
+        None => "ou",
+    };
+    let garch = [("omega", v.omega), ("alpha", v.alpha), ("beta", v.beta)];
+    let jump = [
+        ("jumpIntensity", v.jump_intensity),
+        ("jumpMean", v.jump_mean),
+        ("jumpSd", v.jump_sd),
+    ];
+    let defaults = RawVolatility::default();
+    let ou = [
+        ("sigmaBar", v.sigma_bar, defaults.sigma_bar),
+        ("kappa", v.kappa, defaults.kappa),
+        ("eta", v.eta, defaults.eta),
+        ("sigmaFloor", v.sigma_floor, defaults.sigma_floor),
+    ];
+    let foreign = |keys: &[(&str, Option<f64>)], owner: &str| -> Result<(), InputError> {
+        match keys.iter().find(|(_, value)| value.is_some()) {
+            Some((key, _)) => Err(c.error(
+                &at(key),
+                format!("`{key}` belongs to volatility model `{owner}`, not `{model}`; remove it or set \"model\": \"{owner}\""),
+            )),
+            None => Ok(()),
+        }
+    };
+    let required = |keys: &[(&str, Option<f64>)], i: usize| -> Result<f64, InputError> {
+        let (key, value) = keys[i];
+        value.ok_or_else(|| {
+            c.error(
+                &at(key),
+                format!("volatility model `{model}` needs `{key}` (a number)"),
+            )
+        })
+    };
+    if model != "ou" {
+        if let Some((key, _, _)) = ou.iter().find(|(_, value, default)| value != default) {
+            return Err(c.error(
+                &at(key),
+                format!("`{key}` belongs to volatility model `ou`, not `{model}`; remove it"),
+            ));
+        }
+    }
+    let to_path = param(c, "capitalEfficiency.volatility");
+    match model {
+        "garch" => {
+            foreign(&jump, "jump")?;
+            GarchParams::new(
+                required(&garch, 0)?,
+                required(&garch, 1)?,
+                required(&garch, 2)?,
+            )
+            .map(VolatilityModel::Garch)
+            .map_err(to_path)
+        }
+        "jump" => {
+            foreign(&garch, "garch")?;
+            let params = JumpParams::new(
+                v.sigma0,
+                required(&jump, 0)?,
+                required(&jump, 1)?,
+                required(&jump, 2)?,
+            )
+            .map_err(to_path)?;
+            // The Poisson draw is exact up to 64 jumps an epoch: keep lambda dt well below.
+            if params.intensity() * dt > 5.0 {
+                return Err(c.error(
+                    &at("jumpIntensity"),
+                    format!(
+                        "jumpIntensity * dt must be <= 5 jumps per epoch, got {} * {dt}",
+                        params.intensity()
+                    ),
+                ));
+            }
+            Ok(VolatilityModel::Jump(params))
+        }
+        _ => {
+            foreign(&garch, "garch")?;
+            foreign(&jump, "jump")?;
+            VolatilityParams::new(v.sigma_bar, v.kappa, v.eta, v.sigma_floor)
+                .map(VolatilityModel::Ou)
+                .map_err(to_path)
+        }
     }
 }
 

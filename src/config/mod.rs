@@ -78,6 +78,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         include_str!("../../config/scenarios/high_vol_sigma_spike.json"),
     ),
     (
+        "scenarios/high_vol_garch.json",
+        include_str!("../../config/scenarios/high_vol_garch.json"),
+    ),
+    (
+        "scenarios/crash_jump_diffusion.json",
+        include_str!("../../config/scenarios/crash_jump_diffusion.json"),
+    ),
+    (
         "scenarios/bank_run_redemption_spike.json",
         include_str!("../../config/scenarios/bank_run_redemption_spike.json"),
     ),

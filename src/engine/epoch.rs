@@ -10,7 +10,8 @@
 //! 1. the epoch's bridge conditions (when the shock schedule changes them);
 //! 2. the epoch's trades (always the first draws of the epoch);
 //! 3. each posture's policy step (its spread, from last epoch's volatility and peg);
-//! 4. the overlay's six draws (only when there is a capital posture);
+//! 4. the overlay's six draws (only when there is a capital posture), then two more for
+//!    the jumps when the scenario's volatility model is `jump`;
 //! 5. routing, once per distinct pool fee ("branch"), then each posture's settlement.
 //!
 //! Postures start grouped by their fee; when one's fee departs from its group's (its
@@ -146,7 +147,8 @@ impl<'s> PathRun<'s> {
             self.fees[i] = overlay.policy_step(&mut self.states[i], shocks, &mut self.tallies[i]);
         }
         regroup(&mut self.branches, &self.fees, &setup.graph);
-        self.draws = (!self.overlays.is_empty()).then(|| draw_overlay(&mut self.rng));
+        let jumps = setup.jumps();
+        self.draws = (!self.overlays.is_empty()).then(|| draw_overlay(&mut self.rng, jumps));
     }
 
     /// Step 5: routes the epoch's trades once per branch and settles each posture. Returns
@@ -308,16 +310,26 @@ pub fn draw_trades(
     }
 }
 
-/// Draws the overlay's six numbers (always after the trades).
-pub fn draw_overlay(rng: &mut ChaCha8Rng) -> OverlayDraws {
-    OverlayDraws {
+/// Draws the overlay's six numbers (always after the trades), then, when the scenario's
+/// volatility model has jumps, the jump uniform and normal. Whether the last two are drawn
+/// depends on the scenario only, never on the path's state, so every posture and every
+/// path of a run consumes the same stream.
+pub fn draw_overlay(rng: &mut ChaCha8Rng, jumps: bool) -> OverlayDraws {
+    let mut d = OverlayDraws {
         z_asset: rng.sample(StandardNormal),
         z_sigma: rng.sample(StandardNormal),
         z_peg: rng.sample(StandardNormal),
         u_redeem: rng.random(),
         z_stable: rng.sample(StandardNormal),
         u_barrier: rng.random(),
+        u_jump: 0.0,
+        z_jump: 0.0,
+    };
+    if jumps {
+        d.u_jump = rng.random();
+        d.z_jump = rng.sample(StandardNormal);
     }
+    d
 }
 
 /// What the overlay needs from an epoch of routing.
@@ -347,6 +359,11 @@ pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcom
         throttle_events: tally.throttle_events,
         spread_events: tally.spread_events,
         breaker_epochs: tally.breaker_epochs,
+        soft_epochs: tally.soft_epochs,
+        normal_epochs: tally
+            .epochs
+            .saturating_sub(tally.soft_epochs)
+            .saturating_sub(tally.breaker_epochs),
         attribution: tally.attribution,
         liquidations: tally.liquidations,
         first_liquidation_epoch: tally.first_liquidation_epoch,

@@ -67,7 +67,14 @@ pub struct CapitalOutcome {
     pub floor_unrepaired: u32,
     pub throttle_events: u32,
     pub spread_events: u32,
+    /// Epochs at the breaker's HARD level.
     pub breaker_epochs: u32,
+    /// Epochs at the breaker's SOFT level.
+    #[serde(default)]
+    pub soft_epochs: u32,
+    /// Epochs at the breaker's NORMAL level.
+    #[serde(default)]
+    pub normal_epochs: u32,
     /// Change of `T` by attribution term, USD: slot `i` holds `model::overlay::Term::ALL[i]`,
     /// keyed `model::overlay::TERMS[i]` (an `[f64; 7]`, serialised as a plain array).
     pub attribution: crate::model::overlay::Attribution,

@@ -73,7 +73,7 @@ impl RarePlan {
         let spec = setup.scenario.capital.as_ref()?;
         let mc = setup.scenario.monte_carlo;
         let epochs = f64::from(mc.epochs.max(1));
-        let sigma_bar = spec.volatility.sigma_bar();
+        let sigma_bar = spec.volatility.long_run_sigma(mc.dt());
         let crashes = setup
             .schedule
             .epochs

@@ -64,6 +64,15 @@ impl Setup {
 }
 
 impl Setup {
+    /// Whether the scenario's volatility model draws jumps (two more overlay draws per
+    /// epoch, see `epoch::draw_overlay`).
+    pub fn jumps(&self) -> bool {
+        self.scenario
+            .capital
+            .as_ref()
+            .is_some_and(|c| c.volatility.has_jumps())
+    }
+
     /// Sum over pools of the target inventory per side, USD.
     pub fn depth_total(&self) -> f64 {
         self.graph.pools.iter().map(|p| p.depth).sum()

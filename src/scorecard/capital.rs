@@ -16,6 +16,14 @@ use crate::stats::{Histogram, Z95, histogram};
 /// Histogram edges of the PnL distribution, as shares of `T_0`: -50% to +30% by 2%.
 const PNL_EDGES: (f64, f64, usize) = (-0.5, 0.02, 41);
 
+/// Epochs at each breaker level (NORMAL, SOFT, HARD), mean per path.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct BreakerEpochs {
+    pub normal: f64,
+    pub soft: f64,
+    pub hard: f64,
+}
+
 /// Capital metrics of a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CapitalMetrics {
@@ -116,8 +124,12 @@ pub struct CapitalMetrics {
     pub spread_adjustment_events: u64,
     pub spread_adjustment_events_per_path: f64,
     pub spread_adjustment_events_per_path_se: f64,
-    /// Epochs on the peg circuit breaker, mean per path.
+    /// Epochs on the peg circuit breaker (the breaker's HARD level), mean per path.
     pub circuit_breaker_epochs_per_path: f64,
+    /// Epochs at each level of the spread policy's breaker, mean per path; they add up to
+    /// the epochs of the horizon.
+    #[serde(default)]
+    pub breaker_epochs_per_path: BreakerEpochs,
     /// Lowest peg in a path, mean over paths.
     pub min_peg_mean: f64,
     /// Where capital went: each term's mean contribution; they add up to
@@ -360,6 +372,11 @@ pub fn capital_metrics(
         spread_adjustment_events_per_path: spreads.mean,
         spread_adjustment_events_per_path_se: spreads.se,
         circuit_breaker_epochs_per_path: per_path(|c| c.breaker_epochs).mean,
+        breaker_epochs_per_path: BreakerEpochs {
+            normal: per_path(|c| c.normal_epochs).mean,
+            soft: per_path(|c| c.soft_epochs).mean,
+            hard: per_path(|c| c.breaker_epochs).mean,
+        },
         min_peg_mean: mean_estimate(&values(&caps, |c| c.min_peg)).mean,
         pnl_attribution: attribution,
     })

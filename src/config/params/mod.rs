@@ -17,7 +17,7 @@ pub use peg::PegParams;
 pub use rebalance::rebalance_rate;
 pub use redemptions::RedemptionParams;
 pub use sleeve::{SleeveInputs, SleeveParams};
-pub use volatility::VolatilityParams;
+pub use volatility::{GarchParams, JumpParams, VolatilityModel, VolatilityParams};
 
 /// A model parameter outside its allowed range. `field` is the config key (camelCase, as
 /// users write it) so the config layer can point at the JSON path.

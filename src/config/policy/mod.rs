@@ -1,8 +1,10 @@
 //! The checked policy: `RawPolicy` after every range and cross-field rule has passed.
 //! Build it with `Policy::check`; its parts are in `types.rs`.
 
+mod breaker;
 mod types;
 
+pub use breaker::{BreakerPolicy, BreakerState, BreakerThresholds};
 pub use types::{
     CapitalGates, EvidenceGate, EvidenceStatus, LeveragePolicy, LiquidationMode, LiquidationPolicy,
     LtvPolicy, OptimizerWeights, PegPolicy, RoutingGates, SpreadPolicy, VolatilityPolicy,
@@ -28,6 +30,8 @@ pub struct Policy {
     pub optimizer: OptimizerWeights,
     /// Gates no simulation can clear.
     pub evidence_gates: Vec<EvidenceGate>,
+    /// The spread policy's NORMAL / SOFT / HARD breaker.
+    pub breaker: BreakerPolicy,
 }
 
 impl Policy {
@@ -218,18 +222,23 @@ impl Policy {
                 evidence: gate.evidence,
             });
         }
+        let spread: SpreadPolicy = raw.spread.into();
+        let volatility: VolatilityPolicy = raw.volatility.into();
+        let peg: PegPolicy = raw.peg.into();
+        let breaker = breaker::check(&c, raw.breaker.as_ref(), &spread, &volatility, &peg)?;
         Ok(Self {
             external_liquidity_floor: raw.external_liquidity_floor,
             leverage: raw.leverage.into(),
             ltv: raw.ltv.into(),
             liquidation,
-            spread: raw.spread.into(),
-            volatility: raw.volatility.into(),
-            peg: raw.peg.into(),
+            spread,
+            volatility,
+            peg,
             gates: raw.gates.into(),
             routing_gates: raw.routing_gates.into(),
             optimizer: raw.optimizer.into(),
             evidence_gates,
+            breaker,
         })
     }
 

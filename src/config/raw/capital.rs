@@ -142,30 +142,62 @@ impl Default for RawExternalAsset {
     }
 }
 
-/// Mean-reverting volatility (annualised sigma, per-epoch reversion and noise).
+/// The external asset's volatility model: `ou` (default; mean-reverting annualised sigma,
+/// per-epoch reversion and noise), `garch` (GARCH(1,1) on the asset's log returns) or
+/// `jump` (Merton's jump diffusion).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct RawVolatility {
-    /// Starting sigma.
+    /// `ou` (default), `garch` or `jump`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["ou", "garch", "jump"]))]
+    pub model: Option<String>,
+    /// Starting sigma (annualised); under `jump` the constant diffusion volatility.
     pub sigma0: f64,
-    /// Long-run sigma `sigma_bar`.
+    /// `ou`: long-run sigma `sigma_bar`.
     pub sigma_bar: f64,
-    /// Reversion per epoch `kappa`, in (0, 2).
+    /// `ou`: reversion per epoch `kappa`, in (0, 2).
     pub kappa: f64,
-    /// Noise per epoch `eta`.
+    /// `ou`: noise per epoch `eta`.
     pub eta: f64,
-    /// Floor.
+    /// `ou`: floor.
     pub sigma_floor: f64,
+    /// `garch` (required): constant `omega` of `h' = omega + alpha r^2 + beta h`, per-epoch
+    /// variance of the log return, > 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omega: Option<f64>,
+    /// `garch` (required): weight `alpha` of last epoch's squared log-return shock, >= 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha: Option<f64>,
+    /// `garch` (required): weight `beta` of last epoch's variance, >= 0, alpha + beta < 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    /// `jump` (required): jumps per year `lambda`, in [0, 365].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jump_intensity: Option<f64>,
+    /// `jump` (required): mean log jump size `mu_J`, in [-3, 3].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jump_mean: Option<f64>,
+    /// `jump` (required): standard deviation of the log jump size `delta`, in [0, 3].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jump_sd: Option<f64>,
 }
 
 impl Default for RawVolatility {
     fn default() -> Self {
         Self {
+            model: None,
             sigma0: 0.80,
             sigma_bar: 0.80,
             kappa: 0.03,
             eta: 0.075,
             sigma_floor: 0.15,
+            omega: None,
+            alpha: None,
+            beta: None,
+            jump_intensity: None,
+            jump_mean: None,
+            jump_sd: None,
         }
     }
 }

@@ -20,8 +20,9 @@ pub use capital::{
 pub use commitments::{RawCommitment, RawCommitments};
 pub use deployment::{RawChain, RawDeployedPool, RawDeployment};
 pub use policy::{
-    RawEvidenceGate, RawGates, RawLeveragePolicy, RawLtvPolicy, RawOptimizerWeights, RawPegPolicy,
-    RawPolicy, RawRoutingGates, RawSpreadPolicy, RawVolatilityPolicy,
+    RawBreakerPolicy, RawBreakerState, RawEvidenceGate, RawGates, RawLeveragePolicy, RawLtvPolicy,
+    RawOptimizerWeights, RawPegPolicy, RawPolicy, RawRoutingGates, RawSpreadPolicy,
+    RawVolatilityPolicy,
 };
 pub use scenario::{
     RawArbitrage, RawBackgroundAmm, RawBot, RawBridges, RawChainWeight, RawDesignPools,

@@ -23,6 +23,53 @@ pub struct RawPolicy {
     /// Gates no simulation can clear.
     #[serde(default)]
     pub evidence_gates: Vec<RawEvidenceGate>,
+    /// The spread policy's NORMAL / SOFT / HARD breaker. Left out (or any key of it), the
+    /// levels follow `volatility.sigmaCrit` (SOFT) and `peg.circuitBreakDeviation` (HARD)
+    /// without a band, with the throttle's factors and the spread policy's spreads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breaker: Option<RawBreakerPolicy>,
+}
+
+/// `breaker`: the SOFT and HARD levels.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct RawBreakerPolicy {
+    /// SOFT: by default entered at `sigma > volatility.sigmaCrit`.
+    pub soft: RawBreakerState,
+    /// HARD: by default entered at `|P - 1| > peg.circuitBreakDeviation`.
+    pub hard: RawBreakerState,
+}
+
+/// One breaker level. A level is entered when sigma or `|P - 1|` is above its entry
+/// threshold and kept while either is above its exit threshold (at or below the entry:
+/// hysteresis). A left-out exit equals its entry; left-out keys take the defaults above.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct RawBreakerState {
+    /// Enter when annualised sigma is above this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enter_sigma: Option<f64>,
+    /// Stay while annualised sigma is above this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_sigma: Option<f64>,
+    /// Enter when `|P - 1|` is above this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enter_peg_deviation: Option<f64>,
+    /// Stay while `|P - 1|` is above this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_peg_deviation: Option<f64>,
+    /// Spread floor at this level, bps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread_bps: Option<f64>,
+    /// Multiplier on the candidate's spread at this level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spread_multiplier: Option<f64>,
+    /// Multiplier on the target alpha at this level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alpha_factor: Option<f64>,
+    /// Multiplier on the target `L - 1` at this level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leverage_factor: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -18,6 +18,7 @@ pub use importance::{PathTilt, mixture_weight};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
+use crate::model::breaker::{BreakerLevel, BreakerPolicy};
 use crate::model::capital::{AllocationTargets, Buckets, SleeveParams};
 use crate::model::redemptions::HawkesState;
 use crate::model::shocks::EpochShocks;
@@ -51,6 +52,11 @@ pub struct OverlayDraws {
     /// Uniform in [0, 1) deciding whether the collateral crossed the liquidation barrier
     /// within the epoch.
     pub u_barrier: f64,
+    /// Uniform in [0, 1) for the number of jumps of the external asset (jump model only;
+    /// 0 and not drawn otherwise).
+    pub u_jump: f64,
+    /// Standard normal for the jumps' total log size (jump model only).
+    pub z_jump: f64,
 }
 
 /// What the routing layer did this epoch, in the pools' own USD (before scaling to `M`).
@@ -88,12 +94,16 @@ pub struct CapitalTally {
     pub floor_violations: u32,
     /// Epochs that still ended below the floor after the clamp.
     pub floor_unrepaired: u32,
-    /// Entries into the throttled state.
+    /// Entries from NORMAL into a throttled breaker level (SOFT or HARD).
     pub throttle_events: u32,
     /// Changes of the spread level.
     pub spread_events: u32,
-    /// Epochs on the peg circuit breaker.
+    /// Epochs at the breaker's HARD level (the peg circuit breaker with the shipped
+    /// thresholds).
     pub breaker_epochs: u32,
+    /// Epochs at the breaker's SOFT level (the volatility throttle with the shipped
+    /// thresholds).
+    pub soft_epochs: u32,
     /// Largest drawdown of the time-weighted return index from its running peak, share.
     pub max_drawdown: f64,
     /// Lowest peg seen.
@@ -129,7 +139,8 @@ pub struct OverlayState {
     pub sigma: f64,
     pub peg: f64,
     pub hawkes: HawkesState,
-    pub throttled: bool,
+    /// The breaker's level this epoch.
+    pub breaker: BreakerLevel,
     pub spread_bps: f64,
     pub liquidated: bool,
     pub t0: f64,
@@ -141,13 +152,8 @@ pub struct Overlay<'a> {
     pub spec: &'a CapitalSpec,
     pub candidate: Candidate,
     pub(super) floor: f64,
-    sigma_crit: f64,
-    throttle_alpha: f64,
-    throttle_leverage: f64,
-    throttle_spread: f64,
-    breaker_spread: f64,
+    breaker: BreakerPolicy,
     ceiling_spread: f64,
-    breaker_deviation: f64,
     pub(super) peg_threshold: f64,
     /// The policy's maximum LTV: deleverage above it (never raised to fit a candidate).
     pub(super) operating_ltv: f64,
@@ -172,13 +178,8 @@ impl<'a> Overlay<'a> {
             spec,
             candidate,
             floor: policy.external_liquidity_floor,
-            sigma_crit: policy.volatility.sigma_crit,
-            throttle_alpha: policy.volatility.throttle_alpha_factor,
-            throttle_leverage: policy.volatility.throttle_leverage_factor,
-            throttle_spread: policy.spread.throttle_spread_bps,
-            breaker_spread: policy.spread.circuit_breaker_spread_bps,
+            breaker: policy.breaker,
             ceiling_spread: policy.spread.ceiling_bps,
-            breaker_deviation: policy.peg.circuit_break_deviation,
             peg_threshold: policy.peg.deviation_threshold,
             operating_ltv: policy.ltv.default_max,
             sleeve: spec.sleeve.with_external_share(candidate.external_share),
@@ -207,7 +208,7 @@ impl<'a> Overlay<'a> {
             sigma: self.spec.sigma0,
             peg: self.spec.p0,
             hawkes: HawkesState::default(),
-            throttled: false,
+            breaker: BreakerLevel::Normal,
             spread_bps: self.candidate.spread_bps.min(self.ceiling_spread),
             liquidated: false,
             t0,
@@ -225,19 +226,18 @@ impl<'a> Overlay<'a> {
         if let Some(level) = shocks.sigma_floor {
             st.sigma = st.sigma.max(level);
         }
-        let throttled = st.sigma > self.sigma_crit;
-        let breaker = (st.peg - 1.0).abs() > self.breaker_deviation;
-        if throttled && !st.throttled {
+        let level = self
+            .breaker
+            .next(st.breaker, st.sigma, (st.peg - 1.0).abs());
+        if level > BreakerLevel::Normal && st.breaker == BreakerLevel::Normal {
             tally.throttle_events += 1;
         }
-        st.throttled = throttled;
-        tally.breaker_epochs += u32::from(breaker);
+        st.breaker = level;
+        tally.soft_epochs += u32::from(level == BreakerLevel::Soft);
+        tally.breaker_epochs += u32::from(level == BreakerLevel::Hard);
         let mut spread = self.candidate.spread_bps;
-        if throttled {
-            spread = spread.max(self.throttle_spread);
-        }
-        if breaker {
-            spread = spread.max(self.breaker_spread);
+        if let Some(state) = self.breaker_state(level) {
+            spread = (spread * state.spread_multiplier).max(state.spread_bps);
         }
         spread = spread.min(self.ceiling_spread);
         if spread != st.spread_bps {
@@ -247,12 +247,25 @@ impl<'a> Overlay<'a> {
         spread / 2.0 / 1e4
     }
 
-    /// Targets after the throttle and any liquidation.
-    pub(super) fn effective_targets(&self, throttled: bool, liquidated: bool) -> AllocationTargets {
+    /// The measures of a breaker level (`None` at NORMAL).
+    fn breaker_state(&self, level: BreakerLevel) -> Option<&crate::config::policy::BreakerState> {
+        match level {
+            BreakerLevel::Normal => None,
+            BreakerLevel::Soft => Some(&self.breaker.soft),
+            BreakerLevel::Hard => Some(&self.breaker.hard),
+        }
+    }
+
+    /// Targets after the breaker level's factors and any liquidation.
+    pub(super) fn effective_targets(
+        &self,
+        level: BreakerLevel,
+        liquidated: bool,
+    ) -> AllocationTargets {
         let (mut alpha, mut leverage) = (self.candidate.alpha, self.candidate.leverage);
-        if throttled {
-            alpha *= self.throttle_alpha;
-            leverage = 1.0 + (leverage - 1.0) * self.throttle_leverage;
+        if let Some(state) = self.breaker_state(level) {
+            alpha *= state.alpha_factor;
+            leverage = 1.0 + (leverage - 1.0) * state.leverage_factor;
         }
         if liquidated {
             leverage = 1.0;

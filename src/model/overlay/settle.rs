@@ -6,6 +6,7 @@
 use crate::model::capital::Buckets;
 use crate::model::capital::barrier::crossing_probability;
 use crate::model::shocks::EpochShocks;
+use crate::model::volatility::{VolatilityModel, log_return_shock};
 
 use super::{CapitalTally, Overlay, OverlayDraws, OverlayState, RoutingPnl, Term};
 
@@ -35,8 +36,13 @@ impl Overlay<'_> {
                 tilt.asset_shock(d.z_asset, s, shocks.crash_return != 0.0, &mut tally.log_lr)
             }
         };
-        let r_ext = ((spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * z_asset).exp() - 1.0
-            + shocks.crash_return;
+        let log_return = match &spec.volatility {
+            VolatilityModel::Jump(jumps) => {
+                jumps.log_return(spec.drift, s, dt, z_asset, d.u_jump, d.z_jump)
+            }
+            _ => (spec.drift - 0.5 * s * s) * dt + s * dt.sqrt() * z_asset,
+        };
+        let r_ext = log_return.exp() - 1.0 + shocks.crash_return;
         let s_c = sleeve.stable_volatility();
         let r_stable = (-0.5 * s_c * s_c * dt + s_c * dt.sqrt() * d.z_stable).exp() - 1.0;
         let c_start = b.collateral;
@@ -71,7 +77,7 @@ impl Overlay<'_> {
             tally.collateral_seized += liq.collateral_seized;
             a[Term::UnwindAndLiquidationCosts.index()] -= liq.loss;
         } else {
-            let target = self.effective_targets(st.throttled, st.liquidated);
+            let target = self.effective_targets(st.breaker, st.liquidated);
             let target_ltv = (target.leverage - 1.0) / target.leverage;
             a[Term::UnwindAndLiquidationCosts.index()] -= sleeve
                 .deleverage_step(b, self.operating_ltv, target_ltv)
@@ -120,7 +126,7 @@ impl Overlay<'_> {
         tally.floor_violations += u32::from(clamp.violated);
         tally.floor_unrepaired += u32::from(clamp.still_below);
         // 8. Rebalance toward the effective targets, never below the floor.
-        let targets = self.effective_targets(st.throttled, st.liquidated);
+        let targets = self.effective_targets(st.breaker, st.liquidated);
         let rebalance = sleeve.rebalance(
             b,
             &targets,
@@ -137,7 +143,8 @@ impl Overlay<'_> {
         tally.peg_deviation_epochs += u32::from((st.peg - 1.0).abs() > self.peg_threshold);
         tally.min_peg = tally.min_peg.min(st.peg);
         // 10. Volatility.
-        st.sigma = spec.volatility.step(st.sigma, d.z_sigma);
+        let shock = log_return_shock(s, dt, z_asset, shocks.crash_return);
+        st.sigma = spec.volatility.step(st.sigma, d.z_sigma, shock, dt);
         // 11. Time-weighted return and its drawdown. The epoch splits at the redemption,
         //     the one external flow: before it, `T` grows from `t_start` to
         //     `t_before_redemption`; after it, from `t_before_redemption - paid` (the flow at

@@ -248,6 +248,30 @@ fn risk(c: &CapitalMetrics) -> Vec<Metric> {
             "Epochs on the peg circuit breaker, mean per path.",
         )
         .export(Export::gauge("circuit_breaker_epochs_per_path", Unitless)),
+        m(
+            "capital.breaker_epochs_per_path.normal",
+            c.breaker_epochs_per_path.normal,
+        )
+        .about(
+            "epochs per path",
+            "Epochs at the spread breaker's NORMAL level, mean per path.",
+        ),
+        m(
+            "capital.breaker_epochs_per_path.soft",
+            c.breaker_epochs_per_path.soft,
+        )
+        .about(
+            "epochs per path",
+            "Epochs at the spread breaker's SOFT level (the volatility throttle), mean per path.",
+        ),
+        m(
+            "capital.breaker_epochs_per_path.hard",
+            c.breaker_epochs_per_path.hard,
+        )
+        .about(
+            "epochs per path",
+            "Epochs at the spread breaker's HARD level (the peg circuit breaker), mean per path.",
+        ),
     ]
 }
 
