@@ -20,6 +20,7 @@ pub mod params;
 pub mod parse;
 pub mod policy;
 pub mod raw;
+pub mod runbook;
 pub mod scenario;
 
 use std::path::{Path, PathBuf};

@@ -10,7 +10,11 @@
 //! 1. the epoch's bridge conditions (when the shock schedule changes them);
 //! 2. the epoch's trades (always the first draws of the epoch);
 //! 3. each posture's policy step (its spread, from last epoch's volatility and peg);
-//! 4. the overlay's six draws (only when there is a capital posture);
+//! 4. the overlay's six draws (only when there is a capital posture), then, only when the
+//!    scenario's allocation mode is `dirichlet`, one `u64` that seeds the epoch's Dirichlet
+//!    draws (every posture draws its Gamma variates from its own copy of that seed's
+//!    stream, so the postures of a sweep share them and the path's stream moves by one draw
+//!    per epoch whatever their number);
 //! 5. routing, once per distinct pool fee ("branch"), then each posture's settlement.
 //!
 //! Postures start grouped by their fee; when one's fee departs from its group's (its
@@ -76,6 +80,9 @@ pub struct PathRun<'s> {
     draws: Option<OverlayDraws>,
     /// Whether the path draws from the tilted proposal; `None` in a plain run.
     tilted: Option<bool>,
+    /// Whether the scenario's allocation targets are Dirichlet-perturbed (one more draw per
+    /// epoch).
+    dirichlet: bool,
 }
 
 impl<'s> PathRun<'s> {
@@ -133,6 +140,12 @@ impl<'s> PathRun<'s> {
             branches: Vec::new(),
             draws: None,
             tilted: tilt.map(|t| t.tilted),
+            dirichlet: setup.scenario.capital.as_ref().is_some_and(|c| {
+                matches!(
+                    c.allocation,
+                    crate::config::runbook::AllocationMode::Dirichlet { .. }
+                )
+            }),
         }
     }
 
@@ -147,6 +160,11 @@ impl<'s> PathRun<'s> {
         }
         regroup(&mut self.branches, &self.fees, &setup.graph);
         self.draws = (!self.overlays.is_empty()).then(|| draw_overlay(&mut self.rng));
+        if let Some(d) = &mut self.draws
+            && self.dirichlet
+        {
+            d.dirichlet_seed = self.rng.random();
+        }
     }
 
     /// Step 5: routes the epoch's trades once per branch and settles each posture. Returns
@@ -317,6 +335,7 @@ pub fn draw_overlay(rng: &mut ChaCha8Rng) -> OverlayDraws {
         u_redeem: rng.random(),
         z_stable: rng.sample(StandardNormal),
         u_barrier: rng.random(),
+        dirichlet_seed: 0,
     }
 }
 
@@ -333,12 +352,13 @@ pub fn routing_pnl(f: &EpochFlows) -> RoutingPnl {
 /// The per-path capital outcome at the end of the horizon.
 pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcome {
     let t_end = st.buckets.total();
+    let st_runbook_on = st.runbook_on;
     CapitalOutcome {
         roi: tally.twr_index - 1.0,
         capital_return: t_end / st.t0 - 1.0,
         capital_end: t_end,
         redemptions: tally.redemptions_paid,
-        pnl: t_end - st.t0 + tally.redemptions_paid,
+        pnl: t_end - st.t0 + tally.redemptions_paid - tally.runbook.deployed_usd,
         max_drawdown: tally.max_drawdown,
         liquidated: tally.liquidated,
         peg_deviation_epochs: tally.peg_deviation_epochs,
@@ -353,5 +373,6 @@ pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcom
         collateral_seized: tally.collateral_seized,
         epochs_above_max_ltv: tally.epochs_above_max_ltv,
         min_peg: tally.min_peg,
+        runbook: st_runbook_on.then_some(tally.runbook),
     }
 }

@@ -2,6 +2,7 @@
 //! parameters whose `new()` returns `Result`, and a `step` that takes the RNG (or the
 //! random draws) from its caller. No model piece makes its own RNG or reads config files.
 
+pub mod allocation;
 pub mod capital;
 pub mod flow;
 pub mod graph;
@@ -10,6 +11,7 @@ pub mod peg;
 pub mod pmm;
 pub mod redemptions;
 pub mod routing;
+pub mod runbook;
 pub mod shocks;
 pub mod volatility;
 

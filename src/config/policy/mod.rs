@@ -28,6 +28,8 @@ pub struct Policy {
     pub optimizer: OptimizerWeights,
     /// Gates no simulation can clear.
     pub evidence_gates: Vec<EvidenceGate>,
+    /// Seed 001's procedures as policy actions (all off unless the policy turns them on).
+    pub runbook: super::runbook::Runbook,
 }
 
 impl Policy {
@@ -218,7 +220,7 @@ impl Policy {
                 evidence: gate.evidence,
             });
         }
-        Ok(Self {
+        let mut policy = Self {
             external_liquidity_floor: raw.external_liquidity_floor,
             leverage: raw.leverage.into(),
             ltv: raw.ltv.into(),
@@ -230,7 +232,16 @@ impl Policy {
             routing_gates: raw.routing_gates.into(),
             optimizer: raw.optimizer.into(),
             evidence_gates,
-        })
+            runbook: super::runbook::Runbook::default(),
+        };
+        policy.runbook = super::runbook::Runbook::check(
+            raw.runbook.as_ref(),
+            &super::runbook::Runbook::default(),
+            &super::runbook::PolicyDefaults::of(&policy),
+            "runbook",
+            file,
+        )?;
+        Ok(policy)
     }
 
     /// The default operating spread, bps (low end of the target band).

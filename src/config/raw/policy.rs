@@ -23,6 +23,9 @@ pub struct RawPolicy {
     /// Gates no simulation can clear.
     #[serde(default)]
     pub evidence_gates: Vec<RawEvidenceGate>,
+    /// Seed 001's operator procedures as policy actions; every action is off when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<super::runbook::RawRunbook>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
