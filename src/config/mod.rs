@@ -90,6 +90,14 @@ const EMBEDDED: &[(&str, &str)] = &[
         "scenarios/leverage_sweep_1x_to_4x.json",
         include_str!("../../config/scenarios/leverage_sweep_1x_to_4x.json"),
     ),
+    (
+        "scenarios/bank_run_with_redemption_throttle.json",
+        include_str!("../../config/scenarios/bank_run_with_redemption_throttle.json"),
+    ),
+    (
+        "scenarios/allocation_yield_weighted.json",
+        include_str!("../../config/scenarios/allocation_yield_weighted.json"),
+    ),
 ];
 
 /// Where config files come from: an optional directory over the embedded defaults.
