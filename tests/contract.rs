@@ -351,6 +351,24 @@ fn each_enumerated_word_list_is_what_the_checker_accepts() {
             "/capitalEfficiency/volatility/model",
         ),
         (
+            SchemaKind::Scenario,
+            "/$defs/RawAllocation/properties/mode/enum",
+            "allocation_yield_weighted",
+            "/capitalEfficiency/allocation/mode",
+        ),
+        (
+            SchemaKind::Scenario,
+            "/$defs/RawFeeTier/properties/driver/enum",
+            "bank_run_with_redemption_throttle",
+            "/capitalEfficiency/runbook/redemptionThrottle/schedule/0/driver",
+        ),
+        (
+            SchemaKind::Policy,
+            "/$defs/RawFeeTier/properties/driver/enum",
+            "",
+            "/runbook/redemptionThrottle",
+        ),
+        (
             SchemaKind::Policy,
             "/$defs/RawLiquidationPolicy/properties/mode/enum",
             "",
@@ -396,6 +414,11 @@ fn each_enumerated_word_list_is_what_the_checker_accepts() {
         let bogus = Value::from("not-a-choice");
         let value = if at.ends_with("/collateral") {
             serde_json::json!([{ "asset": bogus, "share": 1.0 }])
+        } else if at == "/runbook/redemptionThrottle" {
+            serde_json::json!({
+                "enabled": true,
+                "schedule": [{ "driver": bogus, "above": 0.1, "fee": 0.01 }]
+            })
         } else {
             bogus
         };

@@ -8,6 +8,7 @@ use super::params::{
 };
 use super::policy::Policy;
 use super::raw::{RawCapital, RawCollateralComponent, RawVolatility};
+use super::runbook::{AllocationMode, PolicyDefaults, Runbook};
 use crate::error::InputError;
 
 /// The checked capital assumptions.
@@ -34,6 +35,10 @@ pub struct CapitalSpec {
     pub volatility: VolatilityModel,
     pub peg: PegParams,
     pub redemptions: RedemptionParams,
+    /// How the rebalancer's targets are set.
+    pub allocation: AllocationMode,
+    /// The runbook actions: the policy's, replaced action by action by the scenario's.
+    pub runbook: Runbook,
 }
 
 fn param(c: &Checker, prefix: &str) -> impl Fn(ParamError) -> InputError {
@@ -153,6 +158,14 @@ impl CapitalSpec {
         redemptions
             .check_dt(dt)
             .map_err(param(&c, "capitalEfficiency.redemptions"))?;
+        let allocation = AllocationMode::check(raw.allocation.as_ref(), file)?;
+        let runbook = Runbook::check(
+            raw.runbook.as_ref(),
+            &policy.runbook,
+            &PolicyDefaults::of(policy),
+            "capitalEfficiency.runbook",
+            file,
+        )?;
         Ok(Self {
             initial_capital: raw.initial_capital_usd,
             alpha: raw.alpha,
@@ -173,6 +186,8 @@ impl CapitalSpec {
             volatility,
             peg,
             redemptions,
+            allocation,
+            runbook,
         })
     }
 }

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use super::hash::canonical_hash;
 use super::parse::parse_json;
-use super::raw::{RawDeployment, RawPolicy, RawScenario};
+use super::raw::{RawCommitments, RawDeployment, RawPolicy, RawScenario};
 use super::scenario::{MAX_EPOCHS, MAX_PATHS, check_shock_horizon};
-use super::{ConfigSource, Deployment, Policy, Scenario};
+use super::{Commitments, ConfigSource, Deployment, Policy, Scenario};
 use crate::error::{Error, InputError, Result};
 
 /// Command-line overrides of a scenario's settings; `None` keeps the file's value.
@@ -75,12 +75,21 @@ pub struct ResolvedInputs {
     pub policy: serde_json::Value,
     #[schemars(with = "serde_json::Value")]
     pub deployment: serde_json::Value,
+    /// The treasury liquidity commitments, only when a runbook action deploys from them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub commitments: Option<serde_json::Value>,
 }
 
 impl ResolvedInputs {
     /// SHA-256 of the canonical JSON of the three inputs.
     pub fn hash(&self) -> String {
-        let value = serde_json::json!({ "scenario": self.scenario, "policy": self.policy, "deployment": self.deployment });
+        let mut value = serde_json::json!({ "scenario": self.scenario, "policy": self.policy, "deployment": self.deployment });
+        // Only runs that deploy treasury liquidity depend on the commitments; every other
+        // run keeps the hash it had before they could.
+        if let Some(c) = &self.commitments {
+            value["commitments"] = c.clone();
+        }
         canonical_hash(&value)
     }
 }
@@ -112,7 +121,20 @@ impl RunInputs {
             parse_json(&text(&resolved.deployment, "deployment")?, file)?;
         let deployment = Deployment::check(deployment, file)?;
         let raw: RawScenario = parse_json(&text(&resolved.scenario, "scenario")?, file)?;
-        let scenario = Scenario::check(raw, &deployment, &policy, file)?;
+        let mut scenario = Scenario::check(raw, &deployment, &policy, file)?;
+        if scenario.needs_commitments() {
+            let Some(value) = &resolved.commitments else {
+                return Err(InputError::new(
+                    file,
+                    "the runbook deploys treasury liquidity, but the embedded inputs carry no \
+                     commitments",
+                )
+                .at("inputs.commitments"));
+            };
+            let raw: RawCommitments = parse_json(&text(value, "commitments")?, file)?;
+            let commitments = Commitments::check(raw, &deployment, file)?;
+            scenario.attach_commitments(&commitments, file)?;
+        }
         Ok(Self {
             inputs_hash: resolved.hash(),
             scenario,
@@ -141,12 +163,20 @@ impl ConfigSource {
         let mut raw: RawScenario = parse_json(&file.text, &file.display)?;
         check_shock_horizon(&raw, &file.display)?;
         overrides.apply(&mut raw)?;
-        let resolved = ResolvedInputs {
+        let mut resolved = ResolvedInputs {
             scenario: to_value(&raw)?,
             policy: to_value(&raw_policy)?,
             deployment: to_value(&raw_deployment)?,
+            commitments: None,
         };
-        let scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+        let mut scenario = Scenario::check(raw, &deployment, &policy, &file.display)?;
+        if scenario.needs_commitments() {
+            let text = self.read(super::COMMITMENTS_FILE)?;
+            let raw: RawCommitments = parse_json(&text.text, &text.display)?;
+            resolved.commitments = Some(to_value(&raw)?);
+            let commitments = Commitments::check(raw, &deployment, &text.display)?;
+            scenario.attach_commitments(&commitments, &text.display)?;
+        }
         Ok(RunInputs {
             inputs_hash: resolved.hash(),
             scenario,

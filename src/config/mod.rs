@@ -20,6 +20,7 @@ pub mod params;
 pub mod parse;
 pub mod policy;
 pub mod raw;
+pub mod runbook;
 pub mod scenario;
 
 use std::path::{Path, PathBuf};
@@ -96,6 +97,14 @@ const EMBEDDED: &[(&str, &str)] = &[
     (
         "scenarios/leverage_sweep_1x_to_4x.json",
         include_str!("../../config/scenarios/leverage_sweep_1x_to_4x.json"),
+    ),
+    (
+        "scenarios/bank_run_with_redemption_throttle.json",
+        include_str!("../../config/scenarios/bank_run_with_redemption_throttle.json"),
+    ),
+    (
+        "scenarios/allocation_yield_weighted.json",
+        include_str!("../../config/scenarios/allocation_yield_weighted.json"),
     ),
 ];
 

@@ -11,7 +11,11 @@
 //! 2. the epoch's trades (always the first draws of the epoch);
 //! 3. each posture's policy step (its spread, from last epoch's volatility and peg);
 //! 4. the overlay's six draws (only when there is a capital posture), then two more for
-//!    the jumps when the scenario's volatility model is `jump`;
+//!    the jumps when the scenario's volatility model is `jump`, then, only when the
+//!    scenario's allocation mode is `dirichlet`, one `u64` that seeds the epoch's Dirichlet
+//!    draws (every posture draws its Gamma variates from its own copy of that seed's
+//!    stream, so the postures of a sweep share them and the path's stream moves by one draw
+//!    per epoch whatever their number);
 //! 5. routing, once per distinct pool fee ("branch"), then each posture's settlement.
 //!
 //! Postures start grouped by their fee; when one's fee departs from its group's (its
@@ -77,6 +81,9 @@ pub struct PathRun<'s> {
     draws: Option<OverlayDraws>,
     /// Whether the path draws from the tilted proposal; `None` in a plain run.
     tilted: Option<bool>,
+    /// Whether the scenario's allocation targets are Dirichlet-perturbed (one more draw per
+    /// epoch).
+    dirichlet: bool,
 }
 
 impl<'s> PathRun<'s> {
@@ -134,6 +141,12 @@ impl<'s> PathRun<'s> {
             branches: Vec::new(),
             draws: None,
             tilted: tilt.map(|t| t.tilted),
+            dirichlet: setup.scenario.capital.as_ref().is_some_and(|c| {
+                matches!(
+                    c.allocation,
+                    crate::config::runbook::AllocationMode::Dirichlet { .. }
+                )
+            }),
         }
     }
 
@@ -149,6 +162,11 @@ impl<'s> PathRun<'s> {
         regroup(&mut self.branches, &self.fees, &setup.graph);
         let jumps = setup.jumps();
         self.draws = (!self.overlays.is_empty()).then(|| draw_overlay(&mut self.rng, jumps));
+        if let Some(d) = &mut self.draws
+            && self.dirichlet
+        {
+            d.dirichlet_seed = self.rng.random();
+        }
     }
 
     /// Step 5: routes the epoch's trades once per branch and settles each posture. Returns
@@ -324,6 +342,7 @@ pub fn draw_overlay(rng: &mut ChaCha8Rng, jumps: bool) -> OverlayDraws {
         u_barrier: rng.random(),
         u_jump: 0.0,
         z_jump: 0.0,
+        dirichlet_seed: 0,
     };
     if jumps {
         d.u_jump = rng.random();
@@ -345,12 +364,13 @@ pub fn routing_pnl(f: &EpochFlows) -> RoutingPnl {
 /// The per-path capital outcome at the end of the horizon.
 pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcome {
     let t_end = st.buckets.total();
+    let st_runbook_on = st.runbook_on;
     CapitalOutcome {
         roi: tally.twr_index - 1.0,
         capital_return: t_end / st.t0 - 1.0,
         capital_end: t_end,
         redemptions: tally.redemptions_paid,
-        pnl: t_end - st.t0 + tally.redemptions_paid,
+        pnl: t_end - st.t0 + tally.redemptions_paid - tally.runbook.deployed_usd,
         max_drawdown: tally.max_drawdown,
         liquidated: tally.liquidated,
         peg_deviation_epochs: tally.peg_deviation_epochs,
@@ -370,5 +390,6 @@ pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcom
         collateral_seized: tally.collateral_seized,
         epochs_above_max_ltv: tally.epochs_above_max_ltv,
         min_peg: tally.min_peg,
+        runbook: st_runbook_on.then_some(tally.runbook),
     }
 }

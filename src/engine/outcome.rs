@@ -57,7 +57,8 @@ pub struct CapitalOutcome {
     /// Redemptions paid to holders at par, USD.
     #[serde(default)]
     pub redemptions: f64,
-    /// Gain net of flows, USD: `T_end - T_0` plus the redemptions paid.
+    /// Gain net of flows, USD: `T_end - T_0` plus the redemptions paid, less the treasury
+    /// liquidity the runbook deployed into the reserve.
     pub pnl: f64,
     /// Largest drawdown of the time-weighted return index from its running peak, share.
     pub max_drawdown: f64,
@@ -91,6 +92,9 @@ pub struct CapitalOutcome {
     /// Epochs that ended with LTV above the policy's maximum LTV.
     #[serde(default)]
     pub epochs_above_max_ltv: u32,
+    /// What the runbook's actions did; present only when one is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<crate::model::runbook::RunbookTally>,
 }
 
 /// Per-path results of one path: routing, plus capital when the scenario has it.

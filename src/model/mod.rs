@@ -3,6 +3,7 @@
 //! random draws) from its caller. No model piece makes its own RNG or reads config files.
 
 pub mod breaker;
+pub mod allocation;
 pub mod capital;
 pub mod flow;
 pub mod graph;
@@ -11,6 +12,7 @@ pub mod peg;
 pub mod pmm;
 pub mod redemptions;
 pub mod routing;
+pub mod runbook;
 pub mod shocks;
 pub mod volatility;
 

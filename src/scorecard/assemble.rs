@@ -3,7 +3,8 @@
 //! paths carry importance weights (`--rare-events`). Used by `run` and by `merge`, so a
 //! merged sharded run and an unsharded run go through the very same code.
 
-use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare};
+use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare, runbook};
+use crate::config::runbook::AllocationMode;
 use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, RareEvents, Setup};
 use crate::gates::{self, Confidence};
@@ -54,14 +55,34 @@ pub fn assemble_at(
     );
     let capital = setup.scenario.capital.as_ref().and_then(|spec| {
         let c = setup.default_candidate()?;
-        capital::capital_metrics(
+        let mut metrics = capital::capital_metrics(
             &paths,
             weights,
             spec.initial_capital,
             &c,
             mc.epochs,
             mc.epoch_days,
-        )
+        )?;
+        let caps: Vec<(&CapitalOutcome, f64)> = paths
+            .iter()
+            .filter_map(|p| p.capital.as_ref().map(|c| (c, p.weight())))
+            .collect();
+        let (outcomes, w): (Vec<&CapitalOutcome>, Vec<f64>) = caps.into_iter().unzip();
+        let cap_weights = weights.map(|all| Weights {
+            w: &w,
+            bound: all.bound,
+        });
+        metrics.runbook = runbook::runbook_metrics(&outcomes, cap_weights, &spec.runbook);
+        if spec.runbook.treasury_deployment.is_some() {
+            metrics.pnl_attribution.push(deployment_term(
+                &outcomes,
+                cap_weights,
+                spec.initial_capital,
+            ));
+        }
+        metrics.allocation_mode =
+            (spec.allocation != AllocationMode::Fixed).then(|| spec.allocation.word().to_string());
+        Some(metrics)
     });
     if let (Some(_), Some(spec)) = (&capital, &setup.scenario.capital) {
         let outcomes: Vec<&CapitalOutcome> =
@@ -110,5 +131,25 @@ pub fn assemble_at(
         sizing: None,
         rare_events: rare::report(setup, &paths, weights),
         run_info,
+    }
+}
+
+/// The attribution row of the treasury liquidity the runbook deployed into the reserve (an
+/// external inflow): with it, the terms add up to `capital_return_mean`.
+fn deployment_term(
+    outcomes: &[&CapitalOutcome],
+    weights: Option<Weights>,
+    t0: f64,
+) -> capital::AttributionTerm {
+    let v: Vec<f64> = outcomes
+        .iter()
+        .map(|c| c.runbook.map_or(0.0, |r| r.deployed_usd) / t0)
+        .collect();
+    let share = crate::stats::weighted::mean(&v, weights);
+    capital::AttributionTerm {
+        term: "treasury_deployment".to_string(),
+        mean_usd: share.mean * t0,
+        roi_contribution: share.mean,
+        roi_contribution_se: share.se,
     }
 }

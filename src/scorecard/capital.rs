@@ -133,8 +133,14 @@ pub struct CapitalMetrics {
     /// Lowest peg in a path, mean over paths.
     pub min_peg_mean: f64,
     /// Where capital went: each term's mean contribution; they add up to
-    /// `capital_return_mean`.
+    /// `capital_return_mean` (plus `treasury_deployment`'s inflow when the runbook deploys).
     pub pnl_attribution: Vec<AttributionTerm>,
+    /// The allocation-target mode (`endogenous` or `dirichlet`); absent for `fixed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allocation_mode: Option<String>,
+    /// What the runbook's actions did; absent when none is on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<super::runbook::RunbookMetrics>,
 }
 
 /// Return figures annualised from the horizon: `(1 + x)^(365 / horizon_days) - 1`, a
@@ -379,5 +385,7 @@ pub fn capital_metrics(
         },
         min_peg_mean: mean_estimate(&values(&caps, |c| c.min_peg)).mean,
         pnl_attribution: attribution,
+        allocation_mode: None,
+        runbook: None,
     })
 }

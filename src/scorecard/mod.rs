@@ -10,6 +10,7 @@ pub mod build;
 pub mod capital;
 pub mod catalog;
 pub mod rare;
+pub mod runbook;
 pub mod sizing;
 pub use crate::gates;
 pub use sizing::Sizing;

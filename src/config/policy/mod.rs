@@ -32,6 +32,8 @@ pub struct Policy {
     pub evidence_gates: Vec<EvidenceGate>,
     /// The spread policy's NORMAL / SOFT / HARD breaker.
     pub breaker: BreakerPolicy,
+    /// Seed 001's procedures as policy actions (all off unless the policy turns them on).
+    pub runbook: super::runbook::Runbook,
 }
 
 impl Policy {
@@ -226,7 +228,7 @@ impl Policy {
         let volatility: VolatilityPolicy = raw.volatility.into();
         let peg: PegPolicy = raw.peg.into();
         let breaker = breaker::check(&c, raw.breaker.as_ref(), &spread, &volatility, &peg)?;
-        Ok(Self {
+        let mut policy = Self {
             external_liquidity_floor: raw.external_liquidity_floor,
             leverage: raw.leverage.into(),
             ltv: raw.ltv.into(),
@@ -239,7 +241,16 @@ impl Policy {
             optimizer: raw.optimizer.into(),
             evidence_gates,
             breaker,
-        })
+            runbook: super::runbook::Runbook::default(),
+        };
+        policy.runbook = super::runbook::Runbook::check(
+            raw.runbook.as_ref(),
+            &super::runbook::Runbook::default(),
+            &super::runbook::PolicyDefaults::of(&policy),
+            "runbook",
+            file,
+        )?;
+        Ok(policy)
     }
 
     /// The default operating spread, bps (low end of the target band).

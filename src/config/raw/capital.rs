@@ -41,6 +41,12 @@ pub struct RawCapital {
     pub peg: RawPeg,
     /// Redemption process.
     pub redemptions: RawRedemptions,
+    /// How the rebalancer's targets are set; absent: fixed at `alpha` and `pmmShare`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allocation: Option<super::runbook::RawAllocation>,
+    /// Runbook actions of this scenario; each action given here replaces the policy's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<super::runbook::RawRunbook>,
 }
 
 impl Default for RawCapital {
@@ -63,6 +69,8 @@ impl Default for RawCapital {
             volatility: RawVolatility::default(),
             peg: RawPeg::default(),
             redemptions: RawRedemptions::default(),
+            allocation: None,
+            runbook: None,
         }
     }
 }

@@ -11,6 +11,7 @@ mod capital;
 mod commitments;
 mod deployment;
 mod policy;
+mod runbook;
 mod scenario;
 
 pub use capital::{
@@ -23,6 +24,10 @@ pub use policy::{
     RawBreakerPolicy, RawBreakerState, RawEvidenceGate, RawGates, RawLeveragePolicy, RawLtvPolicy,
     RawOptimizerWeights, RawPegPolicy, RawPolicy, RawRoutingGates, RawSpreadPolicy,
     RawVolatilityPolicy,
+};
+pub use runbook::{
+    RawAllocation, RawDeleverage, RawFeeTier, RawPegCircuitBreaker, RawRedemptionThrottle,
+    RawRunbook, RawSourceRef, RawTreasuryDeployment,
 };
 pub use scenario::{
     RawArbitrage, RawBackgroundAmm, RawBot, RawBridges, RawChainWeight, RawDesignPools,

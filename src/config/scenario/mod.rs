@@ -115,6 +115,29 @@ impl Scenario {
     }
 }
 
+impl Scenario {
+    /// Whether the scenario's runbook deploys treasury liquidity (and so needs the
+    /// commitments file).
+    pub fn needs_commitments(&self) -> bool {
+        self.capital
+            .as_ref()
+            .is_some_and(|c| c.runbook.needs_commitments())
+    }
+
+    /// Resolves the runbook's treasury deployment sources against `commitments` (read from
+    /// `file`).
+    pub fn attach_commitments(
+        &mut self,
+        commitments: &super::Commitments,
+        file: &str,
+    ) -> Result<(), InputError> {
+        match &mut self.capital {
+            Some(c) => c.runbook.attach_commitments(commitments, file),
+            None => Ok(()),
+        }
+    }
+}
+
 /// The shocks (index, start) that start at or after `epochs`, the end of the run.
 fn shocks_past_horizon(raw: &RawScenario, epochs: u32) -> impl Iterator<Item = (usize, u32)> + '_ {
     raw.shocks

@@ -19,8 +19,11 @@ pub use importance::{PathTilt, mixture_weight};
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
 use crate::model::breaker::{BreakerLevel, BreakerPolicy};
+use crate::config::runbook::AllocationMode;
+use crate::model::allocation::YieldWindow;
 use crate::model::capital::{AllocationTargets, Buckets, SleeveParams};
 use crate::model::redemptions::HawkesState;
+use crate::model::runbook::{RunbookState, RunbookTally};
 use crate::model::shocks::EpochShocks;
 
 /// The optimizer's knobs; a scenario's own values when no sweep runs.
@@ -57,6 +60,9 @@ pub struct OverlayDraws {
     pub u_jump: f64,
     /// Standard normal for the jumps' total log size (jump model only).
     pub z_jump: f64,
+    /// Seed of the epoch's Dirichlet allocation draws (drawn from the path's stream only
+    /// when the scenario's allocation mode is `dirichlet`; 0 otherwise).
+    pub dirichlet_seed: u64,
 }
 
 /// What the routing layer did this epoch, in the pools' own USD (before scaling to `M`).
@@ -118,6 +124,8 @@ pub struct CapitalTally {
     /// `log p/q` of the path's tilted draws so far (0 unless the path is importance
     /// sampled, see [`PathTilt`]).
     pub log_lr: f64,
+    /// What the runbook's actions did (all zero when none is on).
+    pub runbook: RunbookTally,
 }
 
 impl CapitalTally {
@@ -133,7 +141,7 @@ impl CapitalTally {
 }
 
 /// The overlay's state in one path.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OverlayState {
     pub buckets: Buckets,
     pub sigma: f64,
@@ -144,6 +152,13 @@ pub struct OverlayState {
     pub spread_bps: f64,
     pub liquidated: bool,
     pub t0: f64,
+    /// The window of bucket yields of the endogenous allocation targets (`None` in the
+    /// other modes).
+    pub yields: Option<YieldWindow>,
+    /// The runbook's per-path state.
+    pub runbook: RunbookState,
+    /// Whether any runbook action is on (the outcome then carries their tally).
+    pub runbook_on: bool,
 }
 
 /// The overlay's fixed parameters for one candidate.
@@ -212,6 +227,12 @@ impl<'a> Overlay<'a> {
             spread_bps: self.candidate.spread_bps.min(self.ceiling_spread),
             liquidated: false,
             t0,
+            yields: match self.spec.allocation {
+                AllocationMode::Endogenous { window, .. } => Some(YieldWindow::new(window)),
+                _ => None,
+            },
+            runbook: RunbookState::new(&self.spec.runbook),
+            runbook_on: self.spec.runbook.any(),
         }
     }
 
