@@ -238,7 +238,7 @@ impl Notation {
         match se {
             None => "± n/a".into(),
             Some(e) if e.is_nan() => "± n/a".into(),
-            Some(e) if e == 0.0 => "± 0".into(),
+            Some(0.0) => "± 0".into(),
             Some(e) if e.is_infinite() => "± inf".into(),
             Some(e) => {
                 let decimals = self.error_decimals(e);
