@@ -40,6 +40,12 @@ pub enum Command {
     /// CI gate: check every config, the bridge-buffer rule and the gate scenarios' policy
     /// gates. Exit 0 all pass, 1 a gate or rule fails, 2 a config is unreadable or invalid.
     Validate(ValidateArgs),
+    /// Render a saved scorecard (from `run --format json` or `merge`) in another format,
+    /// without simulating; the file gets the checks `diff` applies.
+    #[command(after_help = "Examples:\n  pmmsim report run.json\n  \
+                            pmmsim report run.json --format markdown -o run.md\n  \
+                            pmmsim report run.json --export-csv run.csv --export-prometheus run.prom")]
+    Report(ReportArgs),
     /// Combine the partial results of `run --shard K/N` into one scorecard, identical to
     /// an unsharded run (apart from `run_info`).
     Merge(MergeArgs),
@@ -113,13 +119,20 @@ pub struct RunArgs {
     /// scenarios whose `optimizer.enabled` is true).
     #[arg(long)]
     pub optimizer: bool,
-    /// Output format [default: from the -o file's extension (.json, .md, .prom), else
-    /// table].
+    /// Output format [default: from the -o file's extension (.json, .md, .prom, .csv),
+    /// else table].
     #[arg(long, value_enum)]
     pub format: Option<Format>,
     /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub export: ExportArgs,
+    /// Write one row per path (ROI, drawdown, liquidation, floor breaches, peg deviation,
+    /// capital at end, routing figures) to FILE: CSV for a `.csv` name, else Parquet.
+    /// With --shard, the shard's paths (global path indices).
+    #[arg(long, value_name = "FILE")]
+    pub paths_out: Option<PathBuf>,
     /// No progress bar or log lines on stderr.
     #[arg(short, long)]
     pub quiet: bool,
@@ -138,6 +151,59 @@ pub struct RunArgs {
     /// weight every estimate; the scorecard gains a `rare_events` block.
     #[arg(long)]
     pub rare_events: bool,
+}
+
+/// Extra outputs of one run, in hyperfine's style: each flag writes the scorecard in its
+/// format to its file, beside the main output (`--format`/`-o`).
+#[derive(Debug, Args, Default, Clone)]
+pub struct ExportArgs {
+    /// Also write the scorecard as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_json: Option<PathBuf>,
+    /// Also write the Markdown summary to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_markdown: Option<PathBuf>,
+    /// Also write the metric rows as CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_csv: Option<PathBuf>,
+    /// Also write the Prometheus exposition to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_prometheus: Option<PathBuf>,
+    /// Also write the tables to FILE (plain ASCII).
+    #[arg(long, value_name = "FILE")]
+    pub export_table: Option<PathBuf>,
+}
+
+impl ExportArgs {
+    /// Every export asked for, as (format, file), in flag order. A new format is one
+    /// field above and one line here.
+    pub fn exports(&self) -> Vec<(Format, PathBuf)> {
+        [
+            (Format::Json, &self.export_json),
+            (Format::Markdown, &self.export_markdown),
+            (Format::Csv, &self.export_csv),
+            (Format::Prometheus, &self.export_prometheus),
+            (Format::Table, &self.export_table),
+        ]
+        .into_iter()
+        .filter_map(|(f, p)| p.clone().map(|p| (f, p)))
+        .collect()
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The scorecard file (`pmmsim run ... --format json`, or `pmmsim merge`).
+    pub scorecard: PathBuf,
+    /// Output format [default: from the -o file's extension (.json, .md, .prom, .csv),
+    /// else table].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write the output to FILE (atomically) instead of stdout; `-` is stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub export: ExportArgs,
 }
 
 /// A path count, or `auto`: size the run until its gates resolve.

@@ -110,14 +110,20 @@ pub fn simulate(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Scorecard> {
+    simulate_batches(prepared, threads, progress).map(|(card, _)| card)
+}
+
+/// [`simulate`], also returning the batches the scorecard was built from (every path's
+/// outcome, for `--paths-out`).
+pub fn simulate_batches(
+    prepared: &PreparedRun,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<(Scorecard, Vec<BatchResult>)> {
     let b = run_batches(prepared, threads, Shard::ALL, progress)?;
     let info = run_info(b.started_unix, b.duration_secs, b.threads);
-    Ok(assemble(
-        &prepared.setup,
-        &prepared.inputs_hash,
-        &b.batches,
-        info,
-    ))
+    let card = assemble(&prepared.setup, &prepared.inputs_hash, &b.batches, info);
+    Ok((card, b.batches))
 }
 
 /// Simulates one shard of a prepared run and returns its partial result for `merge`.

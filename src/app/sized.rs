@@ -68,6 +68,17 @@ pub fn simulate_sized(
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<Scorecard> {
+    simulate_sized_batches(request, plan, threads, progress).map(|(card, _)| card)
+}
+
+/// [`simulate_sized`], also returning the batches of every path the scorecard covers
+/// (for `--paths-out`).
+pub fn simulate_sized_batches(
+    request: &RunRequest,
+    plan: &SizePlan,
+    threads: usize,
+    progress: &dyn Progress,
+) -> Result<(Scorecard, Vec<BatchResult>)> {
     let looks = plan.looks();
     let planned = looks.len() as u32;
     let started = Instant::now();
@@ -136,7 +147,7 @@ pub fn simulate_sized(
                 looks: taken,
                 gates,
             });
-            return Ok(card);
+            return Ok((card, batches));
         }
     }
     Err(Error::Internal("a sized run planned no looks".into()))

@@ -9,6 +9,7 @@ pub mod list;
 pub mod man;
 pub mod merge;
 mod progress;
+pub mod report;
 pub mod run;
 pub mod schema;
 pub mod validate;
@@ -46,6 +47,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Run(args) => run::run(&args),
         Command::List(args) => list::list(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Report(args) => report::report(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Diff(args) => diff::diff(&args),
         Command::AlertRules(args) => alert_rules::alert_rules(&args),

@@ -1,11 +1,12 @@
 //! `pmmsim run`: a single run (or one shard of it), the optimizer sweep when asked for or
-//! enabled by the scenario, and the throughput report of `--timings`.
+//! enabled by the scenario, the `--export-*` files and `--paths-out` rows, and the
+//! throughput report of `--timings`.
 
 use std::time::Instant;
 
 use crate::app::Progress;
-use crate::app::run::{RunRequest, prepare, run_shard, simulate};
-use crate::app::sized::{DEFAULT_INITIAL_PATHS, SizePlan, simulate_sized};
+use crate::app::run::{RunRequest, prepare, run_shard, simulate_batches};
+use crate::app::sized::{DEFAULT_INITIAL_PATHS, SizePlan, simulate_sized_batches};
 use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
 use crate::config::Overrides;
@@ -57,7 +58,17 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
                 "--shard runs the scenario's own posture only; run the optimizer unsharded".into(),
             ));
         }
+        if !args.export.exports().is_empty() {
+            return Err(Error::Usage(
+                "--shard writes a partial result, not a scorecard; export from the merged \
+                 scorecard with `pmmsim report`"
+                    .into(),
+            ));
+        }
         let part = run_shard(&prepared, shard, args.threads, &progress)?;
+        if let Some(path) = &args.paths_out {
+            report::paths::write(&part.batches, path)?;
+        }
         let mut text = serde_json::to_string(&part)
             .map_err(|e| Error::Internal(format!("cannot serialise the partial result: {e}")))?;
         text.push('\n');
@@ -65,12 +76,16 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let phase_start = Instant::now();
-    let mut card = if args.precision {
+    let (mut card, batches) = if args.precision {
         let plan = SizePlan::new(args.paths.unwrap_or(DEFAULT_INITIAL_PATHS), args.max_paths)?;
-        simulate_sized(&request, &plan, args.threads, &progress)?
+        simulate_sized_batches(&request, &plan, args.threads, &progress)?
     } else {
-        simulate(&prepared, args.threads, &progress)?
+        simulate_batches(&prepared, args.threads, &progress)?
     };
+    if let Some(path) = &args.paths_out {
+        report::paths::write(&batches, path)?;
+    }
+    drop(batches);
     let mc = card_monte_carlo(mc, &card);
     let mut phases = vec![timings::Phase {
         name: "simulate",
@@ -93,6 +108,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: done.counts.candidates,
         });
     }
+    super::report::write_exports(&card, &args.export.exports())?;
     emit(report::render(&card, format)?, args.output.as_deref())?;
     if args.timings {
         timings::Report {

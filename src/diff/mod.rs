@@ -258,6 +258,27 @@ pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
     Ok((parse(base, &base_text)?, parse(new, &new_text)?))
 }
 
+/// Reads one scorecard with the checks `load_pair` applies to each of its files: a
+/// JSON object with this pmmsim's `schema_version`, a scorecard's shape, and stored
+/// verdicts that agree with their own numbers.
+pub fn load(path: &Path) -> Result<Loaded> {
+    let (text, version) = probe(path)?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(Error::Input(
+            InputError::new(
+                path.display().to_string(),
+                format!(
+                    "schema_version {version} is not the layout this pmmsim reads \
+                     ({SCHEMA_VERSION})"
+                ),
+            )
+            .at("schema_version")
+            .hint("rerun the scenario with this pmmsim version"),
+        ));
+    }
+    parse(path, &text)
+}
+
 /// Reads a file and its `schema_version` (syntax errors carry line and column).
 fn probe(path: &Path) -> Result<(String, u64)> {
     let text = std::fs::read_to_string(path).map_err(|source| Error::Io {

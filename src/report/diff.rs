@@ -4,7 +4,8 @@
 
 use super::DataFormat;
 use super::json::pretty_json;
-use super::table::{new_table, num};
+use super::number::{Kind, Notation};
+use super::table::new_table;
 use crate::diff::{DiffReport, GateDiff, Level, MetricDiff, Side, Status};
 use crate::error::Result;
 use crate::gates::Verdict;
@@ -21,14 +22,20 @@ pub fn render(report: &DiffReport, format: DataFormat) -> Result<Vec<u8>> {
     }
 }
 
-fn opt(v: Option<f64>) -> String {
-    v.map_or("-".into(), num)
+/// The notation of a metric's row (base, new and change share it).
+fn notation(metric: &str, values: &[Option<f64>]) -> Notation {
+    Notation::for_column(Kind::of_metric(metric), values.iter().flatten().copied())
 }
 
-fn signed(v: Option<f64>) -> String {
+/// A value rounded to its standard error when it has one; `-` when absent.
+fn opt(n: &Notation, v: Option<f64>, se: Option<f64>) -> String {
+    v.map_or("-".into(), |v| n.value_at_error(v, se))
+}
+
+fn signed(n: &Notation, v: Option<f64>, se: Option<f64>) -> String {
     match v {
-        Some(c) if c > 0.0 => format!("+{}", num(c)),
-        other => opt(other),
+        Some(c) if c > 0.0 => format!("+{}", n.value_at_error(c, se)),
+        other => opt(n, other, se),
     }
 }
 
@@ -76,7 +83,7 @@ fn header(r: &DiffReport) -> String {
             g.name,
             g.status.as_str(),
             g.metric,
-            opt(g.new_value),
+            opt(&notation(&g.metric, &[g.new_value]), g.new_value, None),
             g.threshold
         ));
     }
@@ -101,12 +108,13 @@ fn gate_table(gates: &[GateDiff]) -> String {
         "severity",
     ]);
     for g in gates {
+        let n = notation(&g.metric, &[g.base_value, g.new_value]);
         t.add_row(vec![
             g.name.clone(),
             g.metric.clone(),
             g.threshold.clone(),
-            opt(g.base_value),
-            opt(g.new_value),
+            opt(&n, g.base_value, None),
+            opt(&n, g.new_value, None),
             verdict(g.base_verdict).to_string(),
             verdict(g.new_verdict).to_string(),
             g.status.as_str().to_string(),
@@ -121,15 +129,21 @@ fn metric_table(rows: &[&MetricDiff]) -> String {
         "metric", "base", "new", "change", "relative", "z", "severity",
     ]);
     for m in rows {
+        let n = notation(&m.metric, &[m.base, m.new]);
+        // The change's error: both sides' combined (they are independent estimates).
+        let change_se = match (m.base_se, m.new_se) {
+            (Some(a), Some(b)) => Some(a.hypot(b)),
+            (a, b) => a.or(b),
+        };
         let change = match m.status {
             Status::Added => "added".to_string(),
             Status::Removed => "removed".to_string(),
-            _ => signed(m.change),
+            _ => signed(&n, m.change, change_se),
         };
         t.add_row(vec![
             m.metric.clone(),
-            opt(m.base),
-            opt(m.new),
+            opt(&n, m.base, m.base_se),
+            opt(&n, m.new, m.new_se),
             change,
             percent(m.relative_change),
             m.z.map_or("-".into(), |z| format!("{z:+.2}")),

@@ -8,7 +8,7 @@
 use std::fmt::Write as _;
 
 use super::Renderer;
-use super::table::num;
+use super::number::{self, Kind, Notation};
 use crate::error::Result;
 use crate::gates::{Gate, Verdict};
 use crate::optimizer::OptimizerResult;
@@ -31,19 +31,21 @@ fn render(card: &Scorecard) -> String {
     header(&mut out, card);
     gates(&mut out, &card.gates);
     let routing = catalog.rows(Section::Routing, View::Markdown);
-    metric_table(&mut out, "Routing (mean over paths)", &routing);
+    let paths = card.inputs.paths;
+    metric_table(&mut out, "Routing (mean over paths)", &routing, paths);
     if let Some(c) = &card.capital {
         let title = format!(
-            "Capital (alpha {}, {}x, {} bps; T0 {} USD)",
+            "Capital (alpha {}, {}x, {} bps; T0 {})",
             c.alpha,
             c.leverage,
             c.spread_bps,
-            num(c.initial_capital_usd)
+            number::value(Kind::Usd, c.initial_capital_usd)
         );
         metric_table(
             &mut out,
             &title,
             &catalog.rows(Section::Capital, View::Markdown),
+            paths,
         );
     }
     if let Some(o) = &card.optimizer {
@@ -153,7 +155,7 @@ fn gates(out: &mut String, gates: &[Gate]) {
                 format!("`{}`", cell(&g.name)),
                 format!("`{}`", cell(&g.metric)),
                 format!("`{}`", g.describe_threshold()),
-                num(g.value),
+                number::value(Kind::of_metric(&g.metric), g.value),
                 super::gate_interval(g),
                 gate_result(g),
                 super::gate_paths_needed(g),
@@ -162,48 +164,68 @@ fn gates(out: &mut String, gates: &[Gate]) {
     }
 }
 
+/// The notation of a metric's row: its unit's kind, scaled by its value.
+fn notation(m: &Metric) -> Notation {
+    Notation::of(Kind::of_unit(m.unit), m.value.as_f64())
+}
+
 /// The number, or the count.
 fn value(m: &Metric) -> String {
     match m.value {
-        Value::Real(v) => num(v),
-        Value::Count(n) => n.to_string(),
+        Value::Real(v) => notation(m).value(v),
+        Value::Count(n) => number::count(n),
+    }
+}
+
+/// The value column: rounded to the standard error when the row has one.
+fn n_value(m: &Metric, paths: u64) -> String {
+    match (m.value, m.uncertainty) {
+        (Value::Real(v), Uncertainty::StdErr(se)) => {
+            notation(m).value_at_error(v, number::error_of(se, paths))
+        }
+        _ => value(m),
     }
 }
 
 /// The uncertainty column: the context count when the digest shows it, then the
-/// standard error, the interval or a count's mean per path.
-fn uncertainty(m: &Metric) -> String {
+/// standard error (`± n/a` from fewer than two paths), the interval or a count's mean
+/// per path.
+fn uncertainty(m: &Metric, paths: u64) -> String {
     let mut parts = Vec::new();
     if let Some(c) = m.row.and_then(|r| r.context).filter(|c| c.in_markdown) {
-        parts.push(format!("{} {}", c.count, c.noun));
+        parts.push(format!("{} {}", number::count(c.count), c.noun));
     }
+    let n = notation(m);
     match m.uncertainty {
         Uncertainty::None => {}
-        Uncertainty::StdErr(se) => parts.push(format!("± {}", num(se))),
-        Uncertainty::Ci95(i) => parts.push(format!("95% CI [{}, {}]", num(i.lo), num(i.hi))),
+        Uncertainty::StdErr(se) => parts.push(n.error(number::error_of(se, paths))),
+        Uncertainty::Ci95(i) => parts.push(format!("95% CI {}", n.interval(i.lo, i.hi))),
         Uncertainty::Wilson95(i) => {
-            parts.push(format!("Wilson 95% CI [{}, {}]", num(i.lo), num(i.hi)));
+            parts.push(format!("Wilson 95% CI {}", n.interval(i.lo, i.hi)));
         }
         Uncertainty::PerPath { mean, se } => {
-            parts.push(format!("{} ± {} per path", num(mean), num(se)));
+            parts.push(format!(
+                "{} per path",
+                number::with_error(Kind::Plain, mean, number::error_of(se, paths))
+            ));
         }
     }
     parts.join("; ")
 }
 
 /// The value with its uncertainty in one cell: `v ± se`, `v (95% CI [lo, hi])`.
-fn value_inline(m: &Metric) -> String {
-    let v = value(m);
-    match m.uncertainty {
-        Uncertainty::StdErr(se) => format!("{v} ± {}", num(se)),
-        Uncertainty::Ci95(i) | Uncertainty::Wilson95(i) => {
-            format!("{v} (95% CI [{}, {}])", num(i.lo), num(i.hi))
+fn value_inline(m: &Metric, paths: u64) -> String {
+    let n = notation(m);
+    match (m.value, m.uncertainty) {
+        (Value::Real(v), Uncertainty::StdErr(se)) => n.with_error(v, number::error_of(se, paths)),
+        (_, Uncertainty::Ci95(i) | Uncertainty::Wilson95(i)) => {
+            format!("{} (95% CI {})", value(m), n.interval(i.lo, i.hi))
         }
-        Uncertainty::None | Uncertainty::PerPath { .. } => v,
+        _ => value(m),
     }
 }
 
-fn metric_table(out: &mut String, title: &str, rows: &[&Metric]) {
+fn metric_table(out: &mut String, title: &str, rows: &[&Metric], paths: u64) {
     let _ = writeln!(out, "\n### {title}\n");
     table_head(out, &["metric", "value", "uncertainty", "unit"]);
     for m in rows {
@@ -211,8 +233,8 @@ fn metric_table(out: &mut String, title: &str, rows: &[&Metric]) {
             out,
             &[
                 format!("`{}`", m.label),
-                value(m),
-                uncertainty(m),
+                n_value(m, paths),
+                uncertainty(m, paths),
                 m.unit.to_string(),
             ],
         );
@@ -248,7 +270,7 @@ fn optimizer(out: &mut String, o: &OptimizerResult, rows: &[&Metric]) {
         ],
     );
     for m in rows {
-        row(out, &[format!("`{}`", m.label), value_inline(m)]);
+        row(out, &[format!("`{}`", m.label), value_inline(m, o.paths)]);
     }
 }
 

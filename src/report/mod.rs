@@ -1,16 +1,20 @@
 //! Renderers: turn a `Scorecard` into the bytes of one output format, one file per format
-//! (`json`, `table`, `markdown`, `prometheus`), each behind the [`Renderer`] trait. They
+//! (`json`, `table`, `markdown`, `prometheus`, `csv`), each behind the [`Renderer`] trait. They
 //! never run the engine and never compute a statistic that is not in the scorecard; the
 //! metrics they list come from `crate::scorecard::catalog`. `diff` renders a comparison
 //! of two scorecards, `validate` the CI gate's report, `alert_rules` and `alert_tests`
-//! the alerting rules and their promtool tests; `output` writes the bytes.
+//! the alerting rules and their promtool tests; `output` writes the bytes;
+//! `number` writes every number a person reads (table, Markdown, HTML).
 
 pub mod alert_rules;
 pub mod alert_tests;
+pub mod csv;
 pub mod diff;
 pub mod json;
 pub mod markdown;
+pub mod number;
 pub mod output;
+pub mod paths;
 pub mod prometheus;
 pub mod table;
 pub mod validate;
@@ -31,6 +35,8 @@ pub enum Format {
     Markdown,
     /// Prometheus text exposition format for node_exporter's textfile collector.
     Prometheus,
+    /// The metric rows as CSV (RFC 4180): one row per metric, full precision.
+    Csv,
 }
 
 /// Output format of a report that is not a scorecard (`validate`, `diff`).
@@ -56,6 +62,7 @@ pub fn renderer(format: Format) -> Box<dyn Renderer> {
         Format::Json => Box::new(json::JsonRenderer),
         Format::Markdown => Box::new(markdown::MarkdownRenderer),
         Format::Prometheus => Box::new(prometheus::PrometheusRenderer),
+        Format::Csv => Box::new(csv::CsvRenderer),
     }
 }
 
@@ -88,7 +95,7 @@ pub fn gate_result(g: &crate::gates::Gate) -> String {
     }
 }
 
-/// A gate's interval and confidence for a report row: `[0.21, 0.26] at 95%`, with the
+/// A gate's interval and confidence for a report row: `[21.0%, 26.0%] at 95%`, with the
 /// looks when there were several (`at 95%, 3 looks`).
 pub fn gate_interval(g: &crate::gates::Gate) -> String {
     let looks = if g.looks > 1 {
@@ -96,10 +103,10 @@ pub fn gate_interval(g: &crate::gates::Gate) -> String {
     } else {
         String::new()
     };
+    let n = number::Notation::of(number::Kind::of_metric(&g.metric), g.value);
     format!(
-        "[{}, {}] at {}{looks}",
-        table::num(g.interval.lo),
-        table::num(g.interval.hi),
+        "{} at {}{looks}",
+        n.interval(g.interval.lo, g.interval.hi),
         percent(g.confidence)
     )
 }

@@ -14,6 +14,7 @@ use comfy_table::presets::{ASCII_MARKDOWN, UTF8_FULL_CONDENSED};
 use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table};
 
 use super::Renderer;
+use super::number::{self, Kind, Notation};
 use crate::error::Result;
 use crate::optimizer::OptimizerResult;
 use crate::scorecard::Scorecard;
@@ -117,8 +118,15 @@ pub fn num(v: f64) -> String {
     }
 }
 
-fn pm(v: f64, se: f64) -> String {
-    format!("{} ± {}", num(v), num(se))
+/// `v ± se` in the notation of `kind`; `± n/a` from fewer than two paths.
+fn pm(kind: Kind, v: f64, se: f64, paths: u64) -> String {
+    number::with_error(kind, v, number::error_of(se, paths))
+}
+
+/// The cells of one column in one notation.
+fn column(kind: Kind, values: &[f64]) -> Vec<String> {
+    let n = Notation::for_column(kind, values.iter().copied());
+    values.iter().map(|v| n.value(*v)).collect()
 }
 
 /// Renders the scorecard as human-readable tables.
@@ -148,18 +156,24 @@ fn render(card: &Scorecard) -> String {
         &i.inputs_hash[..12.min(i.inputs_hash.len())]
     );
     out.push_str("Routing (mean over paths ± standard error)\n");
-    out.push_str(&routing_table(&catalog.rows(Section::Routing, View::Table)).to_string());
+    out.push_str(&routing_table(&catalog.rows(Section::Routing, View::Table), i.paths).to_string());
     if let Some(c) = &card.capital {
         out.push_str("\n\nCapital (mean over paths ± standard error; intervals are 95%)\n");
         let rows = catalog.rows(Section::Capital, View::Table);
-        out.push_str(&capital_table(c, &rows).to_string());
+        out.push_str(&capital_table(c, &rows, i.paths).to_string());
         out.push_str("\n\nPnL attribution (contribution to roi_mean)\n");
         let mut t = new_table(&["term", "roi contribution", "USD per path"]);
-        for a in &c.pnl_attribution {
+        let usd: Vec<f64> = c.pnl_attribution.iter().map(|a| a.mean_usd).collect();
+        for (a, usd) in c.pnl_attribution.iter().zip(column(Kind::Usd, &usd)) {
             t.add_row(vec![
                 a.term.clone(),
-                pm(a.roi_contribution, a.roi_contribution_se),
-                num(a.mean_usd),
+                pm(
+                    Kind::Percent,
+                    a.roi_contribution,
+                    a.roi_contribution_se,
+                    i.paths,
+                ),
+                usd,
             ]);
         }
         out.push_str(&t.to_string());
@@ -182,7 +196,7 @@ fn render(card: &Scorecard) -> String {
             g.name.clone(),
             g.metric.clone(),
             g.describe_threshold(),
-            num(g.value),
+            number::value(Kind::of_metric(&g.metric), g.value),
             super::gate_interval(g),
             super::gate_result(g),
             super::gate_paths_needed(g),
@@ -199,15 +213,18 @@ fn render(card: &Scorecard) -> String {
         "churn/epoch",
         "half-life epochs",
     ]);
-    for p in &card.routing.worst_pools {
+    let pools = &card.routing.worst_pools;
+    let depth = Notation::for_column(Kind::Usd, pools.iter().map(|p| p.depth_usd));
+    let plain = |v: f64| number::value(Kind::Plain, v);
+    for p in pools {
         worst.add_row(vec![
             p.chain_id.to_string(),
             p.pool.clone(),
-            num(p.depth_usd),
-            num(p.peak_deviation_bps_mean),
-            num(p.peak_deviation_bps_max),
-            num(p.churn_per_epoch),
-            p.half_life_epochs.map_or("-".into(), num),
+            depth.value(p.depth_usd),
+            plain(p.peak_deviation_bps_mean),
+            plain(p.peak_deviation_bps_max),
+            plain(p.churn_per_epoch),
+            p.half_life_epochs.map_or("-".into(), plain),
         ]);
     }
     out.push_str(&worst.to_string());
@@ -219,18 +236,17 @@ fn render(card: &Scorecard) -> String {
         "withdraw USD",
         "peak outflow USD/epoch (p95)",
     ]);
-    for (c, o) in card
-        .routing
-        .intervention_cost_by_chain
-        .iter()
-        .zip(&card.routing.peak_bridge_outflow)
-    {
+    let costs = &card.routing.intervention_cost_by_chain;
+    let outflows = &card.routing.peak_bridge_outflow;
+    let cost = Notation::for_column(Kind::Usd, costs.iter().flat_map(|c| [c.inject, c.withdraw]));
+    let outflow = Notation::for_column(Kind::Usd, outflows.iter().map(|o| o.p95_usd_per_epoch));
+    for (c, o) in costs.iter().zip(outflows) {
         chains.add_row(vec![
             c.chain_id.to_string(),
             c.chain.clone(),
-            num(c.inject),
-            num(c.withdraw),
-            num(o.p95_usd_per_epoch),
+            cost.value(c.inject),
+            cost.value(c.withdraw),
+            outflow.value(o.p95_usd_per_epoch),
         ]);
     }
     out.push_str(&chains.to_string());
@@ -240,14 +256,18 @@ fn render(card: &Scorecard) -> String {
 
 /// Routing rows: value (± standard error) and unit. A count shows its mean per path in
 /// parentheses; an interval is not shown (the JSON and the Markdown digest have it).
-fn routing_table(rows: &[&Metric]) -> Table {
+fn routing_table(rows: &[&Metric], paths: u64) -> Table {
     let mut t = new_table(&["metric", "value", "unit"]);
     for m in rows {
         let value = match (m.value, m.uncertainty) {
             (Value::Count(n), Uncertainty::PerPath { mean, .. }) => {
-                format!("{n} ({} per path)", num(mean))
+                format!(
+                    "{} ({} per path)",
+                    number::count(n),
+                    number::value(Kind::Plain, mean)
+                )
             }
-            _ => value(m),
+            _ => value(m, paths),
         };
         t.add_row(vec![m.label.to_string(), value, m.unit.to_string()]);
     }
@@ -256,12 +276,12 @@ fn routing_table(rows: &[&Metric]) -> Table {
 
 /// Capital rows: the posture, then value (± standard error) and a note. Rows that share
 /// a label share one row (values joined by ` / `, the unit as the note).
-fn capital_table(c: &CapitalMetrics, rows: &[&Metric]) -> Table {
+fn capital_table(c: &CapitalMetrics, rows: &[&Metric], paths: u64) -> Table {
     let mut t = new_table(&["metric", "value", "note"]);
     t.add_row(vec![
         "posture".to_string(),
         format!("alpha {} / {}x / {} bps", c.alpha, c.leverage, c.spread_bps),
-        format!("T0 {} USD", num(c.initial_capital_usd)),
+        format!("T0 {}", number::value(Kind::Usd, c.initial_capital_usd)),
     ]);
     for group in rows.chunk_by(|a, b| a.label == b.label) {
         let (first, note) = match group {
@@ -269,18 +289,19 @@ fn capital_table(c: &CapitalMetrics, rows: &[&Metric]) -> Table {
             [first, ..] => (first, first.unit.to_string()),
             [] => continue,
         };
-        let values: Vec<String> = group.iter().map(|m| value(m)).collect();
+        let values: Vec<String> = group.iter().map(|m| value(m, paths)).collect();
         t.add_row(vec![first.label.to_string(), values.join(" / "), note]);
     }
     t
 }
 
 /// `v ± se` for a mean, the count for a count, the number otherwise.
-fn value(m: &Metric) -> String {
+fn value(m: &Metric, paths: u64) -> String {
+    let kind = Kind::of_unit(m.unit);
     match (m.value, m.uncertainty) {
-        (Value::Real(v), Uncertainty::StdErr(se)) => pm(v, se),
-        (Value::Real(v), _) => num(v),
-        (Value::Count(n), _) => n.to_string(),
+        (Value::Real(v), Uncertainty::StdErr(se)) => pm(kind, v, se, paths),
+        (Value::Real(v), _) => number::value(kind, v),
+        (Value::Count(n), _) => number::count(n),
     }
 }
 
@@ -291,13 +312,12 @@ fn note(m: &Metric) -> String {
     if let Some(c) = m.row.and_then(|r| r.context) {
         parts.push(format!("{} {}", c.count, c.noun));
     }
+    let n = Notation::of(Kind::of_unit(m.unit), m.value.as_f64());
     match m.uncertainty {
-        Uncertainty::Ci95(i) => parts.push(format!("[{}, {}]", num(i.lo), num(i.hi))),
-        Uncertainty::Wilson95(i) => {
-            parts.push(format!("Wilson [{}, {}]", num(i.lo), num(i.hi)));
-        }
+        Uncertainty::Ci95(i) => parts.push(n.interval(i.lo, i.hi)),
+        Uncertainty::Wilson95(i) => parts.push(format!("Wilson {}", n.interval(i.lo, i.hi))),
         Uncertainty::PerPath { mean, .. } if parts.is_empty() => {
-            parts.push(format!("{} per path", num(mean)));
+            parts.push(format!("{} per path", number::value(Kind::Plain, mean)));
         }
         _ => {}
     }
@@ -328,25 +348,30 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
         "liq prob",
         "deployable",
     ]);
-    for c in o.candidates.iter().take(TOP_CANDIDATES) {
+    let shown: Vec<_> = o.candidates.iter().take(TOP_CANDIDATES).collect();
+    let paths = o.paths;
+    let plain = |v: f64| number::value(Kind::Plain, v);
+    let pct = |v: f64| number::value(Kind::Percent, v);
+    for c in &shown {
+        let gap = pm(Kind::Plain, c.gap_to_top, c.gap_to_top_se, paths);
         t.add_row(vec![
             c.rank.to_string(),
-            num(c.leverage),
-            num(c.alpha),
-            num(c.external_share),
-            num(c.spread_bps),
-            pm(c.score, c.score_se),
+            plain(c.leverage),
+            plain(c.alpha),
+            pct(c.external_share),
+            plain(c.spread_bps),
+            pm(Kind::Plain, c.score, c.score_se, paths),
             if c.rank == 1 {
                 "top".into()
             } else if c.ties_top {
-                format!("tie (-{} ± {})", num(c.gap_to_top), num(c.gap_to_top_se))
+                format!("tie (-{gap})")
             } else {
-                format!("-{} ± {}", num(c.gap_to_top), num(c.gap_to_top_se))
+                format!("-{gap}")
             },
-            num(c.roi_mean),
-            num(c.roi_p05),
-            num(c.max_drawdown_p95),
-            num(c.liquidation_probability),
+            pct(c.roi_mean),
+            pct(c.roi_p05),
+            pct(c.max_drawdown_p95),
+            pct(c.liquidation_probability),
             if c.deployable {
                 "yes".into()
             } else {
@@ -376,26 +401,25 @@ fn optimizer_tables(o: &OptimizerResult) -> String {
     ]);
     for p in &o.frontier {
         f.add_row(vec![
-            num(p.leverage),
+            plain(p.leverage),
             p.best_rank.to_string(),
-            num(p.alpha),
-            num(p.spread_bps),
-            num(p.score),
-            num(p.roi_mean),
-            num(p.liquidation_probability),
+            plain(p.alpha),
+            plain(p.spread_bps),
+            plain(p.score),
+            pct(p.roi_mean),
+            pct(p.liquidation_probability),
             if p.deployable { "yes" } else { "no" }.to_string(),
         ]);
     }
     out.push_str(&f.to_string());
     match &o.top_deployable {
         Some(c) => out.push_str(&format!(
-            "\n\nTop deployable: rank {} at {}x, alpha {}, {} bps: roi_mean {} ± {}\n",
+            "\n\nTop deployable: rank {} at {}x, alpha {}, {} bps: roi_mean {}\n",
             c.rank,
             c.leverage,
             c.alpha,
             c.spread_bps,
-            num(c.roi_mean),
-            num(c.roi_mean_se)
+            pm(Kind::Percent, c.roi_mean, c.roi_mean_se, paths)
         )),
         None => {
             out.push_str("\n\nTop deployable: none (no candidate's gates all pass under the cap)\n")

@@ -5,7 +5,8 @@ use crate::error::Result;
 
 use super::DataFormat;
 use super::json::pretty_json;
-use super::table::{new_table, num};
+use super::number::{self, Kind, Notation};
+use super::table::new_table;
 
 /// Renders the validation report in `format`.
 pub fn render(report: &ValidationReport, format: DataFormat) -> Result<Vec<u8>> {
@@ -38,14 +39,20 @@ fn tables(r: &ValidationReport) -> String {
         "required USD",
         "result",
     ]);
+    let usd = |f: fn(&crate::app::validate::BridgeCheck) -> f64| {
+        Notation::for_column(Kind::Usd, r.bridge_rule.iter().map(f))
+    };
+    let reserve = usd(|c| c.bridge_reserve_usd);
+    let outflow = usd(|c| c.peak_bridge_outflow_usd);
+    let required = usd(|c| c.required_usd);
     for c in &r.bridge_rule {
         b.add_row(vec![
             c.chain_id.to_string(),
             c.chain.clone(),
-            num(c.bridge_reserve_usd),
-            num(c.peak_bridge_outflow_usd),
-            num(c.latency_epochs),
-            num(c.required_usd),
+            reserve.value(c.bridge_reserve_usd),
+            outflow.value(c.peak_bridge_outflow_usd),
+            number::value(Kind::Plain, c.latency_epochs),
+            required.value(c.required_usd),
             if c.pass { "pass" } else { "FAIL" }.to_string(),
         ]);
     }
@@ -72,7 +79,7 @@ fn tables(r: &ValidationReport) -> String {
                 gate.name.clone(),
                 gate.metric.clone(),
                 gate.describe_threshold(),
-                num(gate.value),
+                number::value(Kind::of_metric(&gate.metric), gate.value),
                 super::gate_interval(gate),
                 gate.paths.to_string(),
                 super::gate_result(gate),
