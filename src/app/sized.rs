@@ -95,7 +95,7 @@ pub fn simulate_sized(
         let info = run_info(started_unix, started.elapsed().as_secs_f64(), used);
         let mut card = assemble_at(
             &prepared.setup,
-            &prepared.inputs_hash,
+            &prepared.inputs,
             &batches,
             info,
             &confidence,
