@@ -232,8 +232,8 @@ mod tests {
         let run = ConfigSource::default()
             .load_run("hub_only_11", None, &overrides())
             .expect("loads");
-        let again =
-            RunInputs::rerun(run.resolved.clone(), &Overrides::default(), "card.json").expect("valid");
+        let again = RunInputs::rerun(run.resolved.clone(), &Overrides::default(), "card.json")
+            .expect("valid");
         assert_eq!(again.resolved, run.resolved);
         let more = Overrides {
             paths: Some(24),

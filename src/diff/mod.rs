@@ -522,19 +522,14 @@ fn summarise(gates: &[GateDiff], metrics: &[MetricDiff]) -> Summary {
     let named = gates
         .iter()
         .map(|g| (format!("gate:{}", g.name), g.severity))
-        .chain(
-            metrics
-                .iter()
-                .filter(|m| m.reason.is_some())
-                .map(|m| {
-                    let level = if m.status == Status::Removed {
-                        m.severity
-                    } else {
-                        Level::Warning
-                    };
-                    (m.metric.clone(), level)
-                }),
-        );
+        .chain(metrics.iter().filter(|m| m.reason.is_some()).map(|m| {
+            let level = if m.status == Status::Removed {
+                m.severity
+            } else {
+                Level::Warning
+            };
+            (m.metric.clone(), level)
+        }));
     let mut critical = Vec::new();
     let mut warning = Vec::new();
     for (name, level) in named {

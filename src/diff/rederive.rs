@@ -35,7 +35,9 @@ pub struct Rederived {
 fn contradiction(file: &str, at: String, what: String) -> crate::error::Error {
     InputError::new(file, format!("the scorecard contradicts itself: {what}"))
         .at(at)
-        .hint("a scorecard's gates follow from its metrics; rerun the scenario instead of editing it")
+        .hint(
+            "a scorecard's gates follow from its metrics; rerun the scenario instead of editing it",
+        )
         .into()
 }
 
@@ -184,7 +186,8 @@ pub fn rederive(card: &Scorecard, value: &Value, file: &str) -> Result<Rederived
         let agrees = close(stored.value, m)
             && close(stored.interval.lo, ci.lo)
             && close(stored.interval.hi, ci.hi)
-            && close(stored.bound, bound)
+            // An unbounded bound is written `null` and read back as NaN.
+            && (close(stored.bound, bound) || (stored.bound.is_nan() && !bound.is_finite()))
             && stored.verdict == verdict;
         if !agrees {
             return Err(contradiction(

@@ -16,15 +16,15 @@
 mod capital;
 mod estimate;
 mod evidence;
-mod spec;
 mod routing;
+mod spec;
 mod unbounded;
 
 pub use capital::{capital_gates, capital_gates_weighted};
 pub use estimate::{Confidence, GateEstimate};
 pub use evidence::{Evidence, close, order_statistic_ranks};
-pub use spec::{GateSpec, gate_specs};
 pub use routing::routing_gates;
+pub use spec::{GateSpec, gate_specs};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

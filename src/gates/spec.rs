@@ -163,7 +163,9 @@ mod tests {
 
     #[test]
     fn the_specs_are_the_gates_the_builders_make() {
-        let policy = ConfigSource::default().policy(None).expect("built-in policy");
+        let policy = ConfigSource::default()
+            .policy(None)
+            .expect("built-in policy");
         let confidence = Confidence::fixed(policy.gates.confidence);
         for stress in [false, true] {
             for deployable in [false, true] {
