@@ -89,7 +89,20 @@ pub enum FailOn {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Scenario name (see `pmmsim list`) or path to a scenario JSON file.
-    pub scenario: String,
+    #[arg(required_unless_present = "from")]
+    pub scenario: Option<String>,
+    /// Run again the inputs embedded in a scorecard (scenario, policy, deployment,
+    /// overrides, --optimizer, --rare-events, --precision) and reproduce it: equal apart
+    /// from `run_info`. The scorecard's digest and inputs hash must match (exit 2 if edited).
+    #[arg(
+        long,
+        value_name = "SCORECARD",
+        conflicts_with_all = [
+            "scenario", "paths", "epochs", "seed", "volume_scale", "policy", "config_dir",
+            "optimizer", "precision", "max_paths", "rare_events", "shard"
+        ]
+    )]
+    pub from: Option<PathBuf>,
     /// Monte Carlo paths (default: the scenario's `monteCarlo.paths`).
     #[arg(long)]
     pub paths: Option<u64>,

@@ -20,7 +20,7 @@ pub fn merge(parts: Vec<(String, PartialRun)>) -> Result<Scorecard> {
     let duration: f64 = parts.iter().map(|(_, p)| p.duration_secs).sum();
     Ok(assemble(
         &setup,
-        &first.inputs_hash,
+        &first.inputs,
         &batches,
         run_info(unix_now(), duration, 0),
     ))

@@ -5,10 +5,13 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use super::{Progress, unix_now, with_threads};
-use crate::config::{ConfigSource, Overrides, ResolvedInputs};
+use crate::config::parse::parse_json;
+use crate::config::raw::RawCommitments;
+use crate::config::{COMMITMENTS_FILE, ConfigSource, Overrides, ResolvedInputs, RunInputs};
 use crate::engine::{self, BatchResult, RareEvents, Setup, Shard};
 use crate::error::{Error, Result};
 use crate::scorecard::assemble::assemble;
+use crate::scorecard::seal::EmbeddedInputs;
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
 use crate::shard::{PARTIAL_KIND, PartialRun};
 
@@ -21,6 +24,16 @@ pub struct RunRequest {
     pub overrides: Overrides,
     /// Importance-sample the tail drivers (`--rare-events`, docs/statistics.md).
     pub rare_events: bool,
+    /// Rerun these inputs (embedded in a scorecard, `run --from`) instead of loading
+    /// `scenario` from the config source; `overrides` still apply (a sized run's looks).
+    pub from: Option<Rerun>,
+}
+
+/// The inputs of a scorecard being run again, and the file they came from.
+#[derive(Debug, Clone)]
+pub struct Rerun {
+    pub file: String,
+    pub inputs: EmbeddedInputs,
 }
 
 /// A run whose inputs are loaded and checked.
@@ -29,18 +42,29 @@ pub struct PreparedRun {
     pub inputs_hash: String,
     /// The resolved inputs the hash covers (embedded in sharded partial results).
     pub inputs: ResolvedInputs,
+    /// The treasury commitments beside them, as read (embedded in the scorecard).
+    pub commitments: Option<serde_json::Value>,
 }
 
 /// Loads and checks the policy, deployment and scenario of `request`, applying its
 /// overrides; the inputs hash is computed at load time, in `config`. With `rare_events`
 /// the setup importance-samples the tail drivers (a scenario without capital is an error).
 pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
-    let source = ConfigSource::new(request.config_dir.clone())?;
-    let inputs = source.load_run(
-        &request.scenario,
-        request.policy.as_deref(),
-        &request.overrides,
-    )?;
+    let (inputs, commitments) = match &request.from {
+        Some(from) => (
+            RunInputs::rerun(from.inputs.resolved.clone(), &request.overrides, &from.file)?,
+            from.inputs.commitments.clone(),
+        ),
+        None => {
+            let source = ConfigSource::new(request.config_dir.clone())?;
+            let inputs = source.load_run(
+                &request.scenario,
+                request.policy.as_deref(),
+                &request.overrides,
+            )?;
+            (inputs, Some(commitments_json(&source)?))
+        }
+    };
     let mut setup = Setup::new(inputs.scenario, inputs.policy)?;
     if request.rare_events && !setup.enable_rare_events(RareEvents::DEFAULT) {
         return Err(Error::Usage(format!(
@@ -53,7 +77,16 @@ pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
         setup,
         inputs_hash: inputs.inputs_hash,
         inputs: inputs.resolved,
+        commitments,
     })
+}
+
+/// The treasury commitments of the config source as resolved JSON (defaults filled in).
+fn commitments_json(source: &ConfigSource) -> Result<serde_json::Value> {
+    let file = source.read(COMMITMENTS_FILE)?;
+    let raw: RawCommitments = parse_json(&file.text, &file.display)?;
+    serde_json::to_value(raw)
+        .map_err(|e| Error::Internal(format!("cannot serialise the commitments: {e}")))
 }
 
 /// The batches of one (possibly sharded) run, and how it went.
@@ -122,7 +155,7 @@ pub fn simulate_batches(
 ) -> Result<(Scorecard, Vec<BatchResult>)> {
     let b = run_batches(prepared, threads, Shard::ALL, progress)?;
     let info = run_info(b.started_unix, b.duration_secs, b.threads);
-    let card = assemble(&prepared.setup, &prepared.inputs_hash, &b.batches, info);
+    let card = assemble(&prepared.setup, &prepared.inputs, &b.batches, info);
     Ok((card, b.batches))
 }
 

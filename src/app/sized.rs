@@ -106,7 +106,7 @@ pub fn simulate_sized_batches(
         let info = run_info(started_unix, started.elapsed().as_secs_f64(), used);
         let mut card = assemble_at(
             &prepared.setup,
-            &prepared.inputs_hash,
+            &prepared.inputs,
             &batches,
             info,
             &confidence,

@@ -165,6 +165,7 @@ fn run_request(
             ..Overrides::default()
         },
         rare_events: false,
+        from: None,
     }
 }
 

@@ -27,7 +27,8 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome> {
         let part: PartialRun = parse_json(&text, &display)?;
         parts.push((display, part));
     }
-    let card = merge_parts(parts)?;
+    let mut card = merge_parts(parts)?;
+    card.seal()?;
     emit(report::render(&card, format)?, args.output.as_deref())?;
     Ok(Outcome::Success)
 }

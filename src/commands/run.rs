@@ -1,11 +1,11 @@
 //! `pmmsim run`: a single run (or one shard of it), the optimizer sweep when asked for or
 //! enabled by the scenario, the `--export-*` files and `--paths-out` rows, and the
-//! throughput report of `--timings`.
+//! throughput report of `--timings`; `--from` reruns the inputs a scorecard embeds. The scorecard is sealed (inputs, options, digest) last.
 
 use std::time::Instant;
 
 use crate::app::Progress;
-use crate::app::run::{RunRequest, prepare, run_shard, simulate_batches};
+use crate::app::run::{Rerun, RunRequest, prepare, run_shard, simulate_batches};
 use crate::app::sized::{DEFAULT_INITIAL_PATHS, SizePlan, simulate_sized_batches};
 use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
@@ -13,6 +13,7 @@ use crate::config::Overrides;
 use crate::error::{Error, Result};
 use crate::report::output::{emit, format_for, format_name, format_of_extension};
 use crate::report::{self, Format};
+use crate::scorecard::seal::{Precision, RecordedOverrides, RunOptions};
 use crate::timings;
 
 use super::{Outcome, TerminalProgress};
@@ -21,17 +22,42 @@ use super::{Outcome, TerminalProgress};
 pub fn run(args: &RunArgs) -> Result<Outcome> {
     let started = Instant::now();
     let format = output_format(args)?;
+    let from = args.from.as_deref().map(read_from).transpose()?;
+    let overrides = Overrides {
+        paths: args.paths,
+        epochs: args.epochs,
+        seed: args.seed,
+        volume_scale: args.volume_scale,
+    };
+    // What the command line asks, or (`--from`) what the scorecard was run with.
+    let (recorded, options) = match &from {
+        Some(r) => (r.inputs.overrides, r.inputs.options),
+        None => (
+            RecordedOverrides::from(overrides),
+            RunOptions {
+                optimizer: args.optimizer,
+                rare_events: args.rare_events,
+                precision: args.precision.then_some(Precision {
+                    initial_paths: args.paths.unwrap_or(DEFAULT_INITIAL_PATHS),
+                    max_paths: args.max_paths,
+                }),
+            },
+        ),
+    };
     let request = RunRequest {
-        scenario: args.scenario.clone(),
+        scenario: match &from {
+            Some(r) => r.file.clone(),
+            None => args.scenario.clone().unwrap_or_default(),
+        },
         config_dir: args.config_dir.clone(),
         policy: args.policy.clone(),
-        overrides: Overrides {
-            paths: args.paths,
-            epochs: args.epochs,
-            seed: args.seed,
-            volume_scale: args.volume_scale,
+        overrides: if from.is_some() {
+            Overrides::default()
+        } else {
+            overrides
         },
-        rare_events: args.rare_events,
+        rare_events: options.rare_events,
+        from,
     };
     let prepared = prepare(&request)?;
     let setup = &prepared.setup;
@@ -46,7 +72,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         "{} ({} paths x {} epochs, seed {})",
         setup.scenario.name, mc.paths, mc.epochs, mc.seed
     ));
-    let optimizer = optimizer_enabled(setup, args.optimizer)?;
+    let optimizer = optimizer_enabled(setup, options.optimizer)?;
     if args.precision && args.shard.is_some() {
         return Err(Error::Usage(
             "--precision sizes a whole run; it cannot run one shard".into(),
@@ -76,8 +102,8 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         return Ok(Outcome::Success);
     }
     let phase_start = Instant::now();
-    let (mut card, batches) = if args.precision {
-        let plan = SizePlan::new(args.paths.unwrap_or(DEFAULT_INITIAL_PATHS), args.max_paths)?;
+    let (mut card, batches) = if let Some(p) = options.precision {
+        let plan = SizePlan::new(p.initial_paths, p.max_paths)?;
         simulate_sized_batches(&request, &plan, args.threads, &progress)?
     } else {
         simulate_batches(&prepared, args.threads, &progress)?
@@ -108,6 +134,9 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: done.counts.candidates,
         });
     }
+    card.resolved_inputs.commitments = prepared.commitments.clone();
+    card.resolved_inputs.overrides = recorded;
+    card.seal()?;
     super::report::write_exports(&card, &args.export.exports())?;
     emit(report::render(&card, format)?, args.output.as_deref())?;
     if args.timings {
@@ -122,6 +151,18 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         .print();
     }
     Ok(Outcome::Success)
+}
+
+/// The inputs embedded in the scorecard `path` (`run --from`), read as `diff` reads a
+/// scorecard: its digest, inputs hash and gates checked.
+fn read_from(path: &std::path::Path) -> Result<Rerun> {
+    let text = super::read_kind(path, super::FileKind::Scorecard)?;
+    let file = path.display().to_string();
+    let loaded = crate::diff::load_text(&text, &file)?;
+    Ok(Rerun {
+        file,
+        inputs: loaded.card.resolved_inputs,
+    })
 }
 
 /// The Monte Carlo settings the scorecard ran with (a sized run's last look sets the

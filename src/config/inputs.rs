@@ -145,6 +145,26 @@ impl RunInputs {
     }
 }
 
+impl RunInputs {
+    /// The inputs of a run again, from inputs resolved earlier (embedded in a scorecard
+    /// read from `file`), with `overrides` applied to the scenario (a sized rerun sets
+    /// the paths of each look); no overrides give back the very same resolved inputs.
+    pub fn rerun(resolved: ResolvedInputs, overrides: &Overrides, file: &str) -> Result<Self> {
+        if *overrides == Overrides::default() {
+            return Ok(Self::from_resolved(resolved, file)?);
+        }
+        let text = serde_json::to_string(&resolved.scenario)
+            .map_err(|e| Error::Internal(format!("cannot serialise the inputs: {e}")))?;
+        let mut raw: RawScenario = parse_json(&text, file)?;
+        overrides.apply(&mut raw)?;
+        let resolved = ResolvedInputs {
+            scenario: to_value(&raw)?,
+            ..resolved
+        };
+        Ok(Self::from_resolved(resolved, file)?)
+    }
+}
+
 impl ConfigSource {
     /// Loads and checks the inputs of a run: the policy (from `policy_file` when given),
     /// the deployment, and the scenario by name or path with `overrides` applied, and
@@ -235,6 +255,24 @@ mod tests {
         assert_eq!(again.inputs_hash, run.inputs_hash);
         assert_eq!(again.scenario.monte_carlo, run.scenario.monte_carlo);
         assert_eq!(again.scenario.shocks, run.scenario.shocks);
+    }
+
+    #[test]
+    fn rerun_without_overrides_is_the_same_run_and_with_them_applies_them() {
+        let run = ConfigSource::default()
+            .load_run("hub_only_11", None, &overrides())
+            .expect("loads");
+        let again = RunInputs::rerun(run.resolved.clone(), &Overrides::default(), "card.json")
+            .expect("valid");
+        assert_eq!(again.resolved, run.resolved);
+        let more = Overrides {
+            paths: Some(24),
+            ..Overrides::default()
+        };
+        let sized = RunInputs::rerun(run.resolved.clone(), &more, "card.json").expect("valid");
+        assert_eq!(sized.scenario.monte_carlo.paths, 24);
+        assert_eq!(sized.scenario.monte_carlo.seed, 56);
+        assert_ne!(sized.inputs_hash, run.inputs_hash);
     }
 
     #[test]

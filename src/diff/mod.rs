@@ -2,18 +2,27 @@
 //! risk dashboard's alert table (seed 001, see `docs/diff-and-dashboard.md`):
 //!
 //! - **critical**: a critical gate that passed in the base (or did not exist there) fails
-//!   in the new scorecard (the gate list in the scorecard is the contract, the same one
-//!   `validate` checks; a warning gate such as the capture corridor gives a warning);
+//!   or is inconclusive in the new scorecard (a warning gate such as the capture corridor
+//!   gives a warning); a gate, or the metric it reads, that is missing from the new
+//!   scorecard; a headline metric that disappears;
 //! - **warning**: a gate already failing in the base still fails (a known failure), or an
 //!   event count, churn or intervention cost rises by more than its Monte Carlo noise
 //!   (`z > NOISE_Z`, from the standard errors both scorecards carry);
 //! - **info**: everything else.
 //!
-//! It reads files and never reruns anything; it ignores `run_info` and computes nothing
-//! but differences and z-scores from the numbers in the two files. Rendering lives in
-//! `report::diff`.
+//! It never trusts a stored verdict: each file's content digest and inputs hash are
+//! checked (`scorecard::seal`), and every gate is re-derived from the file's own metrics
+//! against the thresholds of the policy it embeds (`rederive`); a stored gate that
+//! disagrees is refused (exit 2, "the scorecard contradicts itself"). It reports what
+//! changed in the inputs by JSON path (`inputs`). It reruns nothing and ignores
+//! `run_info`. Rendering lives in `report::diff`.
 
+mod inputs;
+mod rederive;
 mod rows;
+
+pub use inputs::{InputChange, describe as describe_change, input_changes};
+pub use rederive::{MissingGate, Rederived, rederive};
 
 use std::path::Path;
 
@@ -24,6 +33,7 @@ use serde_json::Value;
 use crate::config::parse::parse_json;
 use crate::error::{Error, InputError, Result};
 use crate::gates::{Gate, Severity, Verdict};
+use crate::scorecard::seal::verify;
 use crate::scorecard::{SCHEMA_VERSION, Scorecard};
 
 /// A rise is beyond Monte Carlo noise when `z = (new - base) / sqrt(se_base² + se_new²)`
@@ -114,6 +124,8 @@ pub enum GateStatus {
     Added,
     /// Only in base.
     Removed,
+    /// The new scorecard's policy asks for it, but the gate or its metric is missing.
+    Missing,
 }
 
 impl GateStatus {
@@ -126,6 +138,7 @@ impl GateStatus {
             GateStatus::Recovered => "recovered",
             GateStatus::Added => "added",
             GateStatus::Removed => "removed",
+            GateStatus::Missing => "missing",
         }
     }
 }
@@ -156,6 +169,8 @@ pub struct GateDiff {
     pub new_verdict: Option<Verdict>,
     pub status: GateStatus,
     pub severity: Level,
+    /// Why a removed or missing gate is critical.
+    pub reason: Option<String>,
 }
 
 /// One metric, side by side.
@@ -208,23 +223,28 @@ pub struct DiffReport {
     pub schema_version: u32,
     pub base: Side,
     pub new: Side,
-    /// Whether `inputs.inputs_hash` matches.
+    /// Whether the embedded inputs (scenario, policy, deployment, commitments, overrides
+    /// and run options) are the same: `inputs_changed` is empty.
     pub same_inputs: bool,
-    /// `same inputs` or `different inputs`.
+    /// `same inputs`, or `different inputs (N changes)`.
     pub inputs: String,
+    /// Every input that differs, by JSON path in `resolved_inputs`.
+    pub inputs_changed: Vec<InputChange>,
     pub summary: Summary,
     pub gates: Vec<GateDiff>,
     pub metrics: Vec<MetricDiff>,
 }
 
-/// A scorecard read from a file, with the name to show for it.
+/// A scorecard read from a file, with the name to show for it and its gates as its
+/// metrics give them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
     pub file: String,
     pub card: Scorecard,
+    pub gates: Rederived,
 }
 
-/// Reads both files, checks they share this pmmsim's `schema_version`, and parses them.
+/// Reads both files with [`load_text`]; the new one's `schema_version` must be the base's.
 /// Any failure is an `Error::Input`/`Error::Io` naming the file (exit status 2).
 pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
     let (base_text, base_version) = probe(base)?;
@@ -243,40 +263,18 @@ pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
             .hint("rerun both scenarios with the same pmmsim version"),
         ));
     }
-    if new_version != u64::from(SCHEMA_VERSION) {
-        return Err(Error::Input(
-            InputError::new(
-                new.display().to_string(),
-                format!(
-                    "schema_version {new_version} is not the layout this pmmsim reads \
-                     ({SCHEMA_VERSION})"
-                ),
-            )
-            .at("schema_version"),
-        ));
-    }
-    Ok((parse(base, &base_text)?, parse(new, &new_text)?))
+    Ok((
+        load_text(&base_text, &base.display().to_string())?,
+        load_text(&new_text, &new.display().to_string())?,
+    ))
 }
 
 /// Reads one scorecard with the checks `load_pair` applies to each of its files: a
 /// JSON object with this pmmsim's `schema_version`, a scorecard's shape, and stored
 /// verdicts that agree with their own numbers.
 pub fn load(path: &Path) -> Result<Loaded> {
-    let (text, version) = probe(path)?;
-    if version != u64::from(SCHEMA_VERSION) {
-        return Err(Error::Input(
-            InputError::new(
-                path.display().to_string(),
-                format!(
-                    "schema_version {version} is not the layout this pmmsim reads \
-                     ({SCHEMA_VERSION})"
-                ),
-            )
-            .at("schema_version")
-            .hint("rerun the scenario with this pmmsim version"),
-        ));
-    }
-    parse(path, &text)
+    let (text, _) = probe(path)?;
+    load_text(&text, &path.display().to_string())
 }
 
 /// Reads a file and its `schema_version` (syntax errors carry line and column).
@@ -286,82 +284,88 @@ fn probe(path: &Path) -> Result<(String, u64)> {
         source,
     })?;
     let file = path.display().to_string();
-    let value: Value = parse_json(&text, &file)?;
+    let version = version_of(&parse_json(&text, &file)?, &file)?;
+    Ok((text, version))
+}
+
+/// The `schema_version` of a scorecard's JSON.
+fn version_of(value: &Value, file: &str) -> Result<u64> {
     let not_a_scorecard = |what: &str| {
-        InputError::new(file.as_str(), format!("not a pmmsim scorecard: {what}"))
+        InputError::new(file, format!("not a pmmsim scorecard: {what}"))
             .hint("write one with `pmmsim run SCENARIO --format json`")
     };
     let Some(obj) = value.as_object() else {
         return Err(not_a_scorecard("expected a JSON object at the top level").into());
     };
-    let version = match obj.get("schema_version") {
-        None => {
-            return Err(not_a_scorecard("it has no `schema_version`")
-                .at("schema_version")
-                .into());
-        }
-        Some(v) => v.as_u64().ok_or_else(|| {
+    match obj.get("schema_version") {
+        None => Err(not_a_scorecard("it has no `schema_version`")
+            .at("schema_version")
+            .into()),
+        Some(v) => Ok(v.as_u64().ok_or_else(|| {
             not_a_scorecard(&format!("`schema_version` is {v}, expected an integer"))
                 .at("schema_version")
-        })?,
-    };
-    Ok((text, version))
+        })?),
+    }
 }
 
-fn parse(path: &Path, text: &str) -> Result<Loaded> {
-    let file = path.display().to_string();
-    let card: Scorecard = parse_json(text, &file)?;
-    check_verdicts(&card, &file)?;
-    Ok(Loaded { file, card })
-}
-
-/// Every gate's stored verdict must be the one its own value, interval and threshold give:
-/// a scorecard whose verdicts were edited contradicts itself and is refused.
-fn check_verdicts(card: &Scorecard, file: &str) -> Result<()> {
-    for (i, gate) in card.gates.iter().enumerate() {
-        let derived = gate.rederived_verdict();
-        if derived != gate.verdict {
-            return Err(InputError::new(
+/// Reads one scorecard from its text (`file` names it in errors), as `diff` and
+/// `run --from` do: syntax (errors carry line and column), this pmmsim's
+/// `schema_version`, the layout, the content digest and inputs hash
+/// (`scorecard::seal::verify`), and every gate re-derived from the metrics
+/// ([`rederive`]). Any failure is exit status 2.
+pub fn load_text(text: &str, file: &str) -> Result<Loaded> {
+    let value: Value = parse_json(text, file)?;
+    let version = version_of(&value, file)?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(Error::Input(
+            InputError::new(
                 file,
                 format!(
-                    "the scorecard contradicts itself: gate `{}` says `{}`, but its value {} \
-                     with interval [{}, {}] against {} gives `{}`",
-                    gate.name,
-                    gate.verdict.as_str(),
-                    gate.value,
-                    gate.interval.lo,
-                    gate.interval.hi,
-                    gate.describe_threshold(),
-                    derived.as_str()
+                    "schema_version {version} is not the layout this pmmsim reads \
+                     ({SCHEMA_VERSION})"
                 ),
             )
-            .at(format!("gates[{i}].verdict"))
-            .into());
-        }
+            .at("schema_version"),
+        ));
     }
-    Ok(())
+    let card: Scorecard = parse_json(text, file)?;
+    verify(&value, &card, file)?;
+    let gates = rederive(&card, &value, file)?;
+    Ok(Loaded {
+        file: file.to_string(),
+        card,
+        gates,
+    })
 }
 
 /// Compares two loaded scorecards.
 pub fn compare(base: &Loaded, new: &Loaded) -> Result<DiffReport> {
-    let gates = gate_diffs(&base.card.gates, &new.card.gates);
+    let missing = &new.gates.missing;
+    let mut gates: Vec<GateDiff> = gate_diffs(&base.gates.gates, &new.gates.gates)
+        .into_iter()
+        .filter(|g| !missing.iter().any(|m| m.spec.name == g.name))
+        .collect();
+    gates.extend(missing_gates(base, missing));
     let base_rows = rows::rows(base)?;
     let new_rows = rows::rows(new)?;
     let mut metrics = rows::pair_rows(&base_rows, &new_rows);
+    apply_removal_levels(&mut metrics);
     apply_rise_rules(&mut metrics);
     apply_gate_levels(&mut metrics, &gates);
-    let same_inputs = base.card.inputs.inputs_hash == new.card.inputs.inputs_hash;
+    let inputs_changed = input_changes(&base.card.resolved_inputs, &new.card.resolved_inputs);
+    let same_inputs =
+        inputs_changed.is_empty() && base.card.inputs.inputs_hash == new.card.inputs.inputs_hash;
     Ok(DiffReport {
         schema_version: new.card.schema_version,
         base: side(base),
         new: side(new),
         same_inputs,
-        inputs: if same_inputs {
-            "same inputs"
-        } else {
-            "different inputs"
-        }
-        .to_string(),
+        inputs: match inputs_changed.len() {
+            0 if same_inputs => "same inputs".to_string(),
+            1 => "different inputs (1 change)".to_string(),
+            n => format!("different inputs ({n} changes)"),
+        },
+        inputs_changed,
         summary: summarise(&gates, &metrics),
         gates,
         metrics,
@@ -427,10 +431,49 @@ fn gate_diffs(base: &[Gate], new: &[Gate]) -> Vec<GateDiff> {
                 status: gate_status(b.as_ref(), n.as_ref()),
                 severity: n
                     .as_ref()
-                    .map_or(Level::Info, |g| gate_level(g, b.as_ref())),
+                    .map_or(Level::Critical, |g| gate_level(g, b.as_ref())),
+                reason: n
+                    .is_none()
+                    .then(|| format!("gate `{name}` disappeared from the new scorecard")),
             })
         })
         .collect()
+}
+
+/// The gates the new scorecard's policy asks for that it lacks (or whose metric it
+/// lacks): critical, whatever the base says.
+fn missing_gates(base: &Loaded, missing: &[MissingGate]) -> Vec<GateDiff> {
+    missing
+        .iter()
+        .map(|m| {
+            let b = base.gates.gates.iter().find(|g| g.name == m.spec.name);
+            GateDiff {
+                name: m.spec.name.to_string(),
+                metric: m.spec.metric.to_string(),
+                threshold: rederive::threshold_text(&m.spec),
+                base_value: b.map(|g| g.value),
+                new_value: None,
+                base_verdict: b.map(|g| g.verdict),
+                new_verdict: None,
+                status: GateStatus::Missing,
+                severity: Level::Critical,
+                reason: Some(m.reason.clone()),
+            }
+        })
+        .collect()
+}
+
+/// A headline metric that disappears is critical; a per-chain, per-pool or other detail
+/// row that disappears is a warning (the deployment's shape changed).
+fn apply_removal_levels(metrics: &mut [MetricDiff]) {
+    for m in metrics.iter_mut().filter(|m| m.status == Status::Removed) {
+        m.severity = if m.detail {
+            Level::Warning
+        } else {
+            Level::Critical
+        };
+        m.reason = Some("disappeared from the new scorecard".into());
+    }
 }
 
 /// Why a rise is beyond noise, or `None` when it is not (or is not a rise).
@@ -487,12 +530,14 @@ fn summarise(gates: &[GateDiff], metrics: &[MetricDiff]) -> Summary {
     let named = gates
         .iter()
         .map(|g| (format!("gate:{}", g.name), g.severity))
-        .chain(
-            metrics
-                .iter()
-                .filter(|m| m.reason.is_some())
-                .map(|m| (m.metric.clone(), Level::Warning)),
-        );
+        .chain(metrics.iter().filter(|m| m.reason.is_some()).map(|m| {
+            let level = if m.status == Status::Removed {
+                m.severity
+            } else {
+                Level::Warning
+            };
+            (m.metric.clone(), level)
+        }));
     let mut critical = Vec::new();
     let mut warning = Vec::new();
     for (name, level) in named {

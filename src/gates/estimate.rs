@@ -2,6 +2,7 @@
 //! weighted), its confidence interval at any normal multiplier, and how that interval would
 //! narrow with more paths (for `paths_needed`).
 
+use super::evidence::{Evidence, order_statistic_ranks};
 use crate::stats::weighted::{self, WeightedQuantile, Weights, weighted_proportion_interval};
 use crate::stats::{Interval, mean_estimate, quantile_sorted, two_sided_z, wilson_cc_interval};
 
@@ -229,6 +230,40 @@ impl GateEstimate {
         }
     }
 
+    /// What the interval at multiplier `z` rests on, as the scorecard stores it with the
+    /// gate so that a reader can recompute the interval from the metric's value.
+    pub fn evidence(&self, z: f64) -> Evidence {
+        let end = |v: f64| v.is_finite().then_some(v);
+        match &self.kind {
+            Kind::Normal { se } => Evidence::Normal { se: end(*se) },
+            Kind::Proportion { count } => Evidence::Proportion { count: *count },
+            Kind::Quantile { p, sorted } => {
+                let (lo_rank, hi_rank) = order_statistic_ranks(sorted.len() as u64, *p, z);
+                let ci = order_statistic_interval(sorted, *p, z);
+                Evidence::Quantile {
+                    p: *p,
+                    lo_rank,
+                    hi_rank,
+                    lo: lo_rank.map(|_| ci.lo),
+                    hi: hi_rank.map(|_| ci.hi),
+                }
+            }
+            Kind::WeightedProportion { se, hits, bound } => Evidence::WeightedProportion {
+                se: *se,
+                hits: *hits,
+                bound: *bound,
+            },
+            Kind::WeightedQuantile { p, .. } => {
+                let ci = self.interval(z);
+                Evidence::WeightedQuantile {
+                    p: *p,
+                    lo: end(ci.lo),
+                    hi: end(ci.hi),
+                }
+            }
+        }
+    }
+
     /// The interval that `n` paths would give if the sample kept its present shape: the
     /// standard error scaled by `√(paths / n)`, the quantile's probability band
     /// `p ± z √(p(1-p)/n)` read off the present sample, or the Wilson interval of the
@@ -311,32 +346,15 @@ impl GateEstimate {
     }
 }
 
-/// The order-statistic interval of quantile `p` of an ascending sample: ranks
-/// `⌊n p - z √(n p (1-p))⌋` and `⌈n p + z √(n p (1-p))⌉` (1-based). A rank below 1 or above
-/// `n` leaves that side unbounded: the sample is too small to bound it.
+/// The order-statistic interval of quantile `p` of an ascending sample: the values at
+/// ranks [`order_statistic_ranks`]; a rank below 1 or above `n` leaves that side
+/// unbounded: the sample is too small to bound it.
 fn order_statistic_interval(sorted: &[f64], p: f64, z: f64) -> Interval {
-    let n = sorted.len();
-    if n == 0 {
-        return Interval {
-            lo: f64::NEG_INFINITY,
-            hi: f64::INFINITY,
-        };
-    }
-    let nf = n as f64;
-    let half = z * (nf * p * (1.0 - p)).sqrt();
-    let lo_rank = (nf * p - half).floor();
-    let hi_rank = (nf * p + half).ceil();
+    let (lo, hi) = order_statistic_ranks(sorted.len() as u64, p, z);
+    let at = |rank: u64| sorted[rank as usize - 1];
     Interval {
-        lo: if lo_rank < 1.0 {
-            f64::NEG_INFINITY
-        } else {
-            sorted[lo_rank as usize - 1]
-        },
-        hi: if hi_rank > nf {
-            f64::INFINITY
-        } else {
-            sorted[(hi_rank.max(1.0) as usize) - 1]
-        },
+        lo: lo.map_or(f64::NEG_INFINITY, at),
+        hi: hi.map_or(f64::INFINITY, at),
     }
 }
 

@@ -8,16 +8,23 @@
 //! - this file: the gate type and the decision;
 //! - `estimate`: a gate's estimate (a mean, a quantile or a proportion over paths) and how
 //!   its interval narrows with more paths;
+//! - `evidence`: what a gate's interval rests on, stored with it so a reader can
+//!   recompute the interval from the metric's value;
+//! - `spec`: the gates a policy asks of a scenario, without outcomes (what `diff` expects);
 //! - `capital`, `routing`: the policy's gates, built from per-path outcomes.
 
 mod capital;
 mod estimate;
+mod evidence;
 mod routing;
+mod spec;
 mod unbounded;
 
 pub use capital::{capital_gates, capital_gates_weighted};
 pub use estimate::{Confidence, GateEstimate};
+pub use evidence::{Evidence, close, order_statistic_ranks};
 pub use routing::routing_gates;
+pub use spec::{GateSpec, gate_specs};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -104,6 +111,9 @@ pub struct Gate {
     /// stayed where it is; `null` when it is resolved, or sits exactly on the threshold.
     pub paths_needed: Option<u64>,
     pub severity: Severity,
+    /// What the interval rests on, so that it can be recomputed from the metric's value
+    /// (`diff` does, and refuses a gate its own metric contradicts).
+    pub evidence: Evidence,
 }
 
 impl Gate {
@@ -147,6 +157,7 @@ impl Gate {
             paths: estimate.paths,
             paths_needed,
             severity,
+            evidence: estimate.evidence(confidence.z()),
         }
     }
 
@@ -175,15 +186,20 @@ impl Gate {
 
     /// `<= 0.25`, `>= 0`, `in [0.1, 0.3]`.
     pub fn describe_threshold(&self) -> String {
-        match self.comparison {
-            Comparison::AtMost => format!("<= {}", short(self.threshold)),
-            Comparison::AtLeast => format!(">= {}", short(self.threshold)),
-            Comparison::Within => format!(
-                "in [{}, {}]",
-                short(self.threshold),
-                short(self.threshold_high.unwrap_or(f64::INFINITY))
-            ),
-        }
+        describe_threshold(self.comparison, self.threshold, self.threshold_high)
+    }
+}
+
+/// A threshold in words: `<= 0.25`, `>= 0`, `in [0.1, 0.3]`.
+pub fn describe_threshold(comparison: Comparison, threshold: f64, high: Option<f64>) -> String {
+    match comparison {
+        Comparison::AtMost => format!("<= {}", short(threshold)),
+        Comparison::AtLeast => format!(">= {}", short(threshold)),
+        Comparison::Within => format!(
+            "in [{}, {}]",
+            short(threshold),
+            short(high.unwrap_or(f64::INFINITY))
+        ),
     }
 }
 

@@ -1,4 +1,5 @@
-//! A `diff` comparison rendered as tables (the header and verdict, every gate, every
+//! A `diff` comparison rendered as tables (the header with the inputs that changed and
+//! the verdict, every gate, every
 //! headline metric, and the detail rows that changed) or as JSON (every row). Pure
 //! rendering: the comparison itself is `crate::diff`.
 
@@ -6,13 +7,16 @@ use super::DataFormat;
 use super::json::pretty_json;
 use super::number::{Kind, Notation};
 use super::table::new_table;
-use crate::diff::{DiffReport, GateDiff, Level, MetricDiff, Side, Status};
+use crate::diff::{DiffReport, GateDiff, Level, MetricDiff, Side, Status, describe_change};
 use crate::error::Result;
 use crate::gates::Verdict;
 
 /// Changed detail rows the table lists; more than this (typical when the inputs differ)
 /// are counted, and `--format json` has them all.
 const MAX_DETAIL_ROWS: usize = 40;
+
+/// Changed inputs the table lists; `--format json` has them all.
+const MAX_INPUT_CHANGES: usize = 20;
 
 /// The comparison in `format`.
 pub fn render(report: &DiffReport, format: DataFormat) -> Result<Vec<u8>> {
@@ -64,6 +68,15 @@ fn header(r: &DiffReport) -> String {
     out.push_str(&side("base", &r.base));
     out.push_str(&side("new ", &r.new));
     out.push_str(&format!("inputs: {}\n", r.inputs));
+    for c in r.inputs_changed.iter().take(MAX_INPUT_CHANGES) {
+        out.push_str(&format!("  changed {}\n", describe_change(c, 60)));
+    }
+    if r.inputs_changed.len() > MAX_INPUT_CHANGES {
+        out.push_str(&format!(
+            "  ... and {} more; --format json lists every change\n",
+            r.inputs_changed.len() - MAX_INPUT_CHANGES
+        ));
+    }
     if r.base.scenario != r.new.scenario {
         out.push_str("note: the two scorecards are of different scenarios\n");
     }
@@ -78,7 +91,7 @@ fn header(r: &DiffReport) -> String {
     ));
     for g in r.gates.iter().filter(|g| g.severity > Level::Info) {
         out.push_str(&format!(
-            "  {:<8} gate {} {}: {} {}, threshold {}\n",
+            "  {:<8} gate {} {}: {} {}, threshold {}",
             g.severity.as_str(),
             g.name,
             g.status.as_str(),
@@ -86,10 +99,19 @@ fn header(r: &DiffReport) -> String {
             opt(&notation(&g.metric, &[g.new_value]), g.new_value, None),
             g.threshold
         ));
+        if let Some(reason) = &g.reason {
+            out.push_str(&format!(" ({reason})"));
+        }
+        out.push('\n');
     }
     for m in &r.metrics {
         if let Some(reason) = &m.reason {
-            out.push_str(&format!("  warning  {}: {reason}\n", m.metric));
+            let level = if m.status == Status::Removed {
+                m.severity
+            } else {
+                Level::Warning
+            };
+            out.push_str(&format!("  {:<8} {}: {reason}\n", level.as_str(), m.metric));
         }
     }
     out

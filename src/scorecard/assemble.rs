@@ -3,7 +3,9 @@
 //! paths carry importance weights (`--rare-events`). Used by `run` and by `merge`, so a
 //! merged sharded run and an unsharded run go through the very same code.
 
+use super::seal::EmbeddedInputs;
 use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare, runbook};
+use crate::config::ResolvedInputs;
 use crate::config::runbook::AllocationMode;
 use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, RareEvents, Setup};
@@ -14,18 +16,18 @@ use crate::stats::weighted::Weights;
 /// policy's confidence in one look.
 pub fn assemble(
     setup: &Setup,
-    inputs_hash: &str,
+    inputs: &ResolvedInputs,
     batches: &[BatchResult],
     run_info: RunInfo,
 ) -> Scorecard {
     let confidence = Confidence::fixed(setup.policy.gates.confidence);
-    assemble_at(setup, inputs_hash, batches, run_info, &confidence)
+    assemble_at(setup, inputs, batches, run_info, &confidence)
 }
 
 /// [`assemble`] with the gates decided at `confidence` (a sized run's later looks).
 pub fn assemble_at(
     setup: &Setup,
-    inputs_hash: &str,
+    inputs: &ResolvedInputs,
     batches: &[BatchResult],
     run_info: RunInfo,
     confidence: &Confidence,
@@ -113,7 +115,7 @@ pub fn assemble_at(
         scenario: setup.scenario.name.clone(),
         description: setup.scenario.description.clone(),
         inputs: InputsInfo {
-            inputs_hash: inputs_hash.to_string(),
+            inputs_hash: inputs.hash(),
             seed: mc.seed,
             paths: mc.paths,
             epochs: mc.epochs,
@@ -130,6 +132,8 @@ pub fn assemble_at(
         optimizer: None,
         sizing: None,
         rare_events: rare::report(setup, &paths, weights),
+        resolved_inputs: EmbeddedInputs::new(inputs.clone()),
+        digest: String::new(),
         run_info,
     }
 }

@@ -2,7 +2,8 @@
 //! Field names are the ones users know from the source documents; each estimate carries
 //! its Monte Carlo uncertainty beside it (`_se` for means, `_ci95` for quantiles and
 //! probabilities). Everything two runs with the same inputs must share comes before
-//! `run_info`, which holds the only volatile values (time, duration, host). `catalog`
+//! `run_info`, which holds the only volatile values (time, duration, host). A scorecard
+//! embeds the inputs it was run from and a content digest (`seal`). `catalog`
 //! lists its metrics once for every output format.
 
 pub mod assemble;
@@ -11,6 +12,7 @@ pub mod capital;
 pub mod catalog;
 pub mod rare;
 pub mod runbook;
+pub mod seal;
 pub mod sizing;
 pub use crate::gates;
 pub use sizing::Sizing;
@@ -21,7 +23,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::stats::Interval;
 
 /// Bumped whenever a field is renamed, removed or changes meaning.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The scorecard of one scenario run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -51,7 +53,12 @@ pub struct Scorecard {
     /// effective sample size and the variance reduction; absent for a plain run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rare_events: Option<rare::RareEventsReport>,
-    /// Provenance; ignored by `diff`.
+    /// The inputs the scorecard was run from, in full (`pmmsim run --from` reruns them).
+    pub resolved_inputs: seal::EmbeddedInputs,
+    /// SHA-256 of the canonical JSON (sorted keys, no whitespace) of this scorecard without
+    /// `run_info` and without `digest`; `diff` and `run --from` refuse a mismatch.
+    pub digest: String,
+    /// Provenance; ignored by `diff` and by the digest.
     pub run_info: RunInfo,
 }
 

@@ -149,3 +149,85 @@ pub mod tol {
     /// four times that cut yet below the exact value by more than any rounding.
     pub const TIGHT_DIFF_MIN_Z: f64 = 8.0;
 }
+
+/// Scorecard surgery for the tests of `diff` and `run --from`: a scorecard edited the way
+/// a careful forger would (gate re-derived from the edited metric, inputs hash and digest
+/// recomputed), so that a test reaches the check it means to exercise.
+pub mod forge {
+    use pmmsim::config::ResolvedInputs;
+    use pmmsim::gates::{Comparison, Confidence, decide};
+    use pmmsim::scorecard::Interval;
+    use pmmsim::scorecard::seal::content_digest;
+    use pmmsim::stats::wilson_cc_interval;
+    use serde_json::{Value, json};
+
+    fn end(v: f64) -> Value {
+        if v.is_finite() { json!(v) } else { Value::Null }
+    }
+
+    /// Recomputes `inputs.inputs_hash` from the embedded inputs, then the content digest.
+    pub fn reseal(card: &mut Value) {
+        let resolved: ResolvedInputs =
+            serde_json::from_value(card["resolved_inputs"].clone()).expect("embedded inputs");
+        card["inputs"]["inputs_hash"] = json!(resolved.hash());
+        card["digest"] = json!(content_digest(card));
+    }
+
+    /// Re-derives gate `name` (a mean or a proportion) from its metric as pmmsim would:
+    /// evidence, value, interval, bound and verdict.
+    pub fn rederive_gate(card: &mut Value, name: &str) {
+        let i = card["gates"]
+            .as_array()
+            .expect("gates")
+            .iter()
+            .position(|g| g["name"] == name)
+            .expect("the gate");
+        let g = card["gates"][i].clone();
+        let metric = g["metric"].as_str().expect("metric").to_string();
+        let section = if card["routing"].get(&metric).is_some() {
+            "routing"
+        } else {
+            "capital"
+        };
+        let m = card[section][&metric].as_f64().expect("metric value");
+        let paths = g["paths"].as_u64().expect("paths");
+        let z = Confidence {
+            level: g["confidence"].as_f64().expect("confidence"),
+            looks: g["looks"].as_u64().expect("looks") as u32,
+        }
+        .z();
+        let mut evidence = g["evidence"].clone();
+        let ci = match evidence["kind"].as_str().expect("kind") {
+            "proportion" => {
+                let count = (m * paths as f64).round() as u64;
+                evidence["count"] = json!(count);
+                wilson_cc_interval(count, paths, z)
+            }
+            "normal" => {
+                let se = card[section][format!("{metric}_se")].as_f64().expect("se");
+                evidence["se"] = json!(se);
+                Interval {
+                    lo: m - z * se,
+                    hi: m + z * se,
+                }
+            }
+            other => panic!("rederive_gate handles means and proportions, not {other}"),
+        };
+        let comparison: Comparison =
+            serde_json::from_value(g["comparison"].clone()).expect("comparison");
+        let (verdict, bound) = decide(
+            comparison,
+            g["threshold"].as_f64().expect("threshold"),
+            g["threshold_high"].as_f64(),
+            m,
+            ci,
+        );
+        let gate = &mut card["gates"][i];
+        gate["value"] = json!(m);
+        gate["interval"] = json!({ "lo": end(ci.lo), "hi": end(ci.hi) });
+        gate["bound"] = end(bound);
+        gate["verdict"] = serde_json::to_value(verdict).expect("verdict");
+        gate["paths_needed"] = Value::Null;
+        gate["evidence"] = evidence;
+    }
+}
