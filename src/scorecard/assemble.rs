@@ -3,7 +3,7 @@
 //! paths carry importance weights (`--rare-events`). Used by `run` and by `merge`, so a
 //! merged sharded run and an unsharded run go through the very same code.
 
-use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare};
+use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, distributions, rare};
 use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, RareEvents, Setup};
 use crate::gates::{self, Confidence};
@@ -86,6 +86,9 @@ pub fn assemble_at(
             spec.deployable_profile,
         ));
     }
+    let distributions = capital
+        .as_ref()
+        .and_then(|_| distributions::distributions(&paths, totals.epoch_series.as_ref()));
     let g = &setup.graph;
     Scorecard {
         schema_version: SCHEMA_VERSION,
@@ -105,6 +108,7 @@ pub fn assemble_at(
         },
         routing,
         capital,
+        distributions,
         gates,
         optimizer: None,
         sizing: None,
