@@ -1,5 +1,5 @@
 //! Renderers: turn a `Scorecard` into the bytes of one output format, one file per format
-//! (`json`, `table`, `markdown`, `prometheus`), each behind the [`Renderer`] trait. They
+//! (`json`, `table`, `markdown`, `prometheus`, `html` with its SVG charts in `svg`), each behind the [`Renderer`] trait. They
 //! never run the engine and never compute a statistic that is not in the scorecard; the
 //! metrics they list come from `crate::scorecard::catalog`. `diff` renders a comparison
 //! of two scorecards, `validate` the CI gate's report, `alert_rules` and `alert_tests`
@@ -8,10 +8,12 @@
 pub mod alert_rules;
 pub mod alert_tests;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod output;
 pub mod prometheus;
+pub mod svg;
 pub mod table;
 pub mod validate;
 
@@ -31,6 +33,8 @@ pub enum Format {
     Markdown,
     /// Prometheus text exposition format for node_exporter's textfile collector.
     Prometheus,
+    /// One self-contained offline HTML page with inline SVG charts (no scripts, no URLs).
+    Html,
 }
 
 /// Output format of a report that is not a scorecard (`validate`, `diff`).
@@ -56,6 +60,7 @@ pub fn renderer(format: Format) -> Box<dyn Renderer> {
         Format::Json => Box::new(json::JsonRenderer),
         Format::Markdown => Box::new(markdown::MarkdownRenderer),
         Format::Prometheus => Box::new(prometheus::PrometheusRenderer),
+        Format::Html => Box::new(html::HtmlRenderer),
     }
 }
 

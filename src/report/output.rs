@@ -21,14 +21,15 @@ pub fn emit(output: impl AsRef<[u8]>, target: Option<&Path>) -> Result<()> {
     }
 }
 
-/// The format a file name asks for by its extension: `.json`, `.md` (or `.markdown`) and
-/// `.prom`; `None` for any other name.
+/// The format a file name asks for by its extension: `.json`, `.md` (or `.markdown`),
+/// `.prom` and `.html` (or `.htm`); `None` for any other name.
 pub fn format_of_extension(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
         "json" => Some(Format::Json),
         "md" | "markdown" => Some(Format::Markdown),
         "prom" => Some(Format::Prometheus),
+        "html" | "htm" => Some(Format::Html),
         _ => None,
     }
 }
@@ -61,6 +62,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Json => "json",
         Format::Markdown => "markdown",
         Format::Prometheus => "prometheus",
+        Format::Html => "html",
     }
 }
 
