@@ -162,6 +162,10 @@ pub struct OptimizerResult {
     pub top_deployable: Option<RankedCandidate>,
     /// Best score at each leverage, by leverage.
     pub frontier: Vec<FrontierPoint>,
+    /// The policy's deployable leverage cap, x (no candidate above it is deployable);
+    /// absent in scorecards written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployable_cap: Option<f64>,
     /// Candidates rejected before simulation.
     pub rejected: Vec<Rejected>,
 }
@@ -300,6 +304,7 @@ pub fn rank(
         candidates: ranked,
         top_deployable,
         frontier,
+        deployable_cap: Some(policy.leverage.deployable_cap),
         rejected,
     }
 }

@@ -243,6 +243,18 @@ impl<'s> PathRun<'s> {
         })
     }
 
+    /// The first posture's capital `T` (USD) and the drawdown of its time-weighted return
+    /// index from the running peak (share), as they stand; `None` for routing only.
+    pub fn capital_point(&self) -> Option<(f64, f64)> {
+        let (state, tally) = self.states.first().zip(self.tallies.first())?;
+        let drawdown = if tally.twr_peak > 0.0 {
+            (tally.twr_peak - tally.twr_index) / tally.twr_peak
+        } else {
+            0.0
+        };
+        Some((state.buckets.total(), drawdown))
+    }
+
     /// The capital outcome of each posture, in posture order (empty for routing only).
     pub fn outcomes(&self) -> Vec<CapitalOutcome> {
         self.states

@@ -11,12 +11,13 @@ pub mod setup;
 pub mod sweep;
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-pub use outcome::{BatchResult, BatchTotals, PathOutcome, PathWeight};
+pub use outcome::{BatchResult, BatchTotals, EpochSketches, PathOutcome, PathWeight};
 pub use rare::{RareEvents, RarePlan};
 pub use setup::Setup;
 
@@ -82,6 +83,11 @@ pub fn run_batched<S, B: Send>(
 /// Runs the paths in `range` at `candidate` (the scenario's own posture, or none for
 /// routing only) and returns their batches in order. `on_batch` is called (from any
 /// thread) with the number of paths each finished batch held.
+///
+/// With capital at the scenario's own posture in a plain run, the per-epoch sketches of
+/// capital and drawdown across the paths (`EpochSketches`) are added up as batches finish
+/// (integer counts, so the order does not matter) and carried by the first batch
+/// returned: memory grows with the sketches' bins, never with paths x epochs.
 pub fn run_paths(
     setup: &Setup,
     candidate: Option<Candidate>,
@@ -90,23 +96,47 @@ pub fn run_paths(
 ) -> Vec<BatchResult> {
     let layer = RoutingLayer::new(&setup.graph, setup.routing);
     let g = &setup.graph;
-    run_batched(
+    let epochs = setup.scenario.monte_carlo.epochs as usize;
+    let sketch = candidate.is_some() && setup.scenario.capital.is_some() && setup.rare.is_none();
+    let series: Mutex<Option<EpochSketches>> = Mutex::new(None);
+    let mut batches = run_batched(
         range,
         on_batch,
         || PathScratch::new(setup),
         |scratch, paths| {
             let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
+            let mut local = sketch.then(|| EpochSketches::new(epochs));
             let first_path = paths.start;
             let paths = paths
-                .map(|i| simulate_path_with(setup, &layer, i, candidate, scratch, &mut totals))
+                .map(|i| {
+                    let out = simulate_path_with(setup, &layer, i, candidate, scratch, &mut totals);
+                    if let Some(local) = &mut local {
+                        local.add_path(scratch.capital_series());
+                    }
+                    out
+                })
                 .collect();
+            if let Some(local) = local {
+                // A poisoned lock means another batch panicked; that panic is the error.
+                if let Ok(mut acc) = series.lock() {
+                    match acc.as_mut() {
+                        Some(acc) => acc.merge(&local),
+                        None => *acc = Some(local),
+                    }
+                }
+            }
             BatchResult {
                 first_path,
                 paths,
                 totals,
             }
         },
-    )
+    );
+    let series = series.into_inner().ok().flatten();
+    if let (Some(first), Some(series)) = (batches.first_mut(), series) {
+        first.totals.epoch_series = Some(series);
+    }
+    batches
 }
 
 /// Runs `f` on a rayon pool of `threads` threads (0 = one per core).

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats::sketch::QuantileSketch;
+
 /// Per-path routing results (over the whole horizon).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RoutingOutcome {
@@ -145,6 +147,57 @@ pub struct BatchTotals {
     /// Per link: sum over paths of the per-path peak epoch flow (either direction), USD.
     pub link_peak_flow_sum: Vec<f64>,
     pub link_peak_flow_max: Vec<f64>,
+    /// Per epoch: sketches of capital and drawdown across the paths (capital scenarios
+    /// in a plain run). `engine::run_paths` folds its batches' sketches into the first
+    /// batch it returns, so the paths x epochs values are never held; merging adds counts,
+    /// so any split of the paths merges to the same sketches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch_series: Option<EpochSketches>,
+}
+
+/// Per-epoch distributions across paths, as mergeable sketches (`stats::sketch`): index
+/// `e` is the end of epoch `e` (0-based).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpochSketches {
+    /// Treasury capital `T` (all buckets), USD.
+    pub capital: Vec<QuantileSketch>,
+    /// Drawdown of the time-weighted return index from its running peak, share.
+    pub drawdown: Vec<QuantileSketch>,
+}
+
+impl EpochSketches {
+    pub fn new(epochs: usize) -> Self {
+        Self {
+            capital: vec![QuantileSketch::new(); epochs],
+            drawdown: vec![QuantileSketch::new(); epochs],
+        }
+    }
+
+    /// Adds one path's `(capital, drawdown)` at the end of each epoch.
+    pub fn add_path(&mut self, series: &[(f64, f64)]) {
+        for (e, &(capital, drawdown)) in series.iter().enumerate().take(self.capital.len()) {
+            self.capital[e].insert(capital);
+            self.drawdown[e].insert(drawdown);
+        }
+    }
+
+    /// Adds `other`'s counts epoch by epoch (the sketches of the union of the paths).
+    pub fn merge(&mut self, other: &EpochSketches) {
+        let n = self.capital.len().max(other.capital.len());
+        self.capital.resize(n, QuantileSketch::new());
+        self.drawdown.resize(n, QuantileSketch::new());
+        for (a, b) in self.capital.iter_mut().zip(&other.capital) {
+            a.merge(b);
+        }
+        for (a, b) in self.drawdown.iter_mut().zip(&other.drawdown) {
+            a.merge(b);
+        }
+    }
+
+    /// Paths counted (at the first epoch).
+    pub fn paths(&self) -> u64 {
+        self.capital.first().map_or(0, QuantileSketch::count)
+    }
 }
 
 impl BatchTotals {
@@ -160,6 +213,15 @@ impl BatchTotals {
             chain_withdraw: vec![0.0; chains],
             link_peak_flow_sum: vec![0.0; links],
             link_peak_flow_max: vec![0.0; links],
+            epoch_series: None,
+        }
+    }
+
+    /// Adds per-epoch sketches (exact: integer counts, in any order).
+    pub fn merge_series(&mut self, series: &EpochSketches) {
+        match &mut self.epoch_series {
+            Some(mine) => mine.merge(series),
+            None => self.epoch_series = Some(series.clone()),
         }
     }
 
@@ -178,6 +240,9 @@ impl BatchTotals {
         add(&mut self.chain_withdraw, &other.chain_withdraw);
         add(&mut self.link_peak_flow_sum, &other.link_peak_flow_sum);
         max(&mut self.link_peak_flow_max, &other.link_peak_flow_max);
+        if let Some(series) = &other.epoch_series {
+            self.merge_series(series);
+        }
     }
 }
 

@@ -16,6 +16,9 @@ use crate::stats::quantile_sorted;
 pub struct PathScratch {
     epoch: EpochScratch,
     tally: RoutingTally,
+    /// The last path's `(capital, drawdown)` at the end of each epoch (empty for routing
+    /// only); see [`PathScratch::capital_series`].
+    series: Vec<(f64, f64)>,
 }
 
 impl PathScratch {
@@ -23,7 +26,15 @@ impl PathScratch {
         Self {
             epoch: EpochScratch::new(&setup.graph),
             tally: RoutingTally::new(setup),
+            series: Vec::with_capacity(setup.scenario.monte_carlo.epochs as usize),
         }
+    }
+
+    /// The capital `T` (USD) and the drawdown of the time-weighted return index (share)
+    /// at the end of each epoch of the path last simulated with this scratch; empty for
+    /// a routing-only path.
+    pub fn capital_series(&self) -> &[(f64, f64)] {
+        &self.series
     }
 }
 
@@ -113,9 +124,14 @@ pub fn simulate_path_with(
         Some(plan) => PathRun::importance_sampled(setup, index, candidate.as_slice(), plan),
         None => PathRun::new(setup, index, candidate.as_slice()),
     };
-    run.run(layer, &mut scratch.epoch, |flows| {
-        record_epoch(setup, depth_total, &mut out, tally, flows)
-    });
+    scratch.series.clear();
+    for shocks in &setup.schedule.epochs {
+        run.step(layer, shocks, &mut scratch.epoch);
+        record_epoch(setup, depth_total, &mut out, tally, &scratch.epoch.flows);
+        if let Some(point) = run.capital_point() {
+            scratch.series.push(point);
+        }
+    }
     let importance = setup.rare.as_ref().and_then(|plan| run.importance(plan));
     let weight = importance.map_or(1.0, |i| i.weight);
     finish_path(setup, &mut out, tally, totals, weight);

@@ -1,5 +1,6 @@
 //! Renderers: turn a `Scorecard` into the bytes of one output format, one file per format
-//! (`json`, `table`, `markdown`, `prometheus`, `csv`), each behind the [`Renderer`] trait. They
+//! (`json`, `table`, `markdown`, `prometheus`, `csv`, `html` with its SVG charts in `svg`),
+//! each behind the [`Renderer`] trait. They
 //! never run the engine and never compute a statistic that is not in the scorecard; the
 //! metrics they list come from `crate::scorecard::catalog`. `diff` renders a comparison
 //! of two scorecards, `validate` the CI gate's report, `alert_rules` and `alert_tests`
@@ -10,12 +11,14 @@ pub mod alert_rules;
 pub mod alert_tests;
 pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod number;
 pub mod output;
 pub mod paths;
 pub mod prometheus;
+pub mod svg;
 pub mod table;
 pub mod validate;
 
@@ -37,6 +40,8 @@ pub enum Format {
     Prometheus,
     /// The metric rows as CSV (RFC 4180): one row per metric, full precision.
     Csv,
+    /// One self-contained offline HTML page with inline SVG charts (no scripts, no URLs).
+    Html,
 }
 
 /// Output format of a report that is not a scorecard (`validate`, `diff`).
@@ -63,6 +68,7 @@ pub fn renderer(format: Format) -> Box<dyn Renderer> {
         Format::Markdown => Box::new(markdown::MarkdownRenderer),
         Format::Prometheus => Box::new(prometheus::PrometheusRenderer),
         Format::Csv => Box::new(csv::CsvRenderer),
+        Format::Html => Box::new(html::HtmlRenderer),
     }
 }
 

@@ -22,7 +22,7 @@ pub fn emit(output: impl AsRef<[u8]>, target: Option<&Path>) -> Result<()> {
 }
 
 /// The format a file name asks for by its extension: `.json`, `.md` (or `.markdown`),
-/// `.prom` and `.csv`; `None` for any other name.
+/// `.prom`, `.csv` and `.html` (or `.htm`); `None` for any other name.
 pub fn format_of_extension(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
     match ext.as_str() {
@@ -30,6 +30,7 @@ pub fn format_of_extension(path: &Path) -> Option<Format> {
         "md" | "markdown" => Some(Format::Markdown),
         "prom" => Some(Format::Prometheus),
         "csv" => Some(Format::Csv),
+        "html" | "htm" => Some(Format::Html),
         _ => None,
     }
 }
@@ -63,6 +64,7 @@ pub fn format_name(format: Format) -> &'static str {
         Format::Markdown => "markdown",
         Format::Prometheus => "prometheus",
         Format::Csv => "csv",
+        Format::Html => "html",
     }
 }
 

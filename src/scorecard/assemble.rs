@@ -4,7 +4,9 @@
 //! merged sharded run and an unsharded run go through the very same code.
 
 use super::seal::EmbeddedInputs;
-use super::{InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, rare, runbook};
+use super::{
+    InputsInfo, RunInfo, SCHEMA_VERSION, Scorecard, build, capital, distributions, rare, runbook,
+};
 use crate::config::ResolvedInputs;
 use crate::config::runbook::AllocationMode;
 use crate::engine::outcome::CapitalOutcome;
@@ -109,6 +111,9 @@ pub fn assemble_at(
             spec.deployable_profile,
         ));
     }
+    let distributions = capital
+        .as_ref()
+        .and_then(|_| distributions::distributions(&paths, totals.epoch_series.as_ref()));
     let g = &setup.graph;
     Scorecard {
         schema_version: SCHEMA_VERSION,
@@ -128,6 +133,7 @@ pub fn assemble_at(
         },
         routing,
         capital,
+        distributions,
         gates,
         optimizer: None,
         sizing: None,

@@ -10,6 +10,7 @@ pub mod assemble;
 pub mod build;
 pub mod capital;
 pub mod catalog;
+pub mod distributions;
 pub mod rare;
 pub mod runbook;
 pub mod seal;
@@ -41,6 +42,10 @@ pub struct Scorecard {
     /// Capital metrics; absent for a routing-only scenario.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub capital: Option<capital::CapitalMetrics>,
+    /// What the charts draw (capital scenarios): ROI and drawdown histograms, and the
+    /// per-epoch quantiles across paths of capital and drawdown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distributions: Option<distributions::Distributions>,
     /// Policy and routing gates: metric, threshold, value, pass.
     pub gates: Vec<gates::Gate>,
     /// Ranked candidates when the optimizer ran.

@@ -2,12 +2,14 @@
 //! estimates with standard errors, a mergeable moments accumulator, Wilson intervals for
 //! proportions and fixed-edge histograms; the normal quantile for any confidence level
 //! (`normal`) and the expected shortfall (`tail`); the same estimates from an
-//! importance-weighted sample (`weighted`).
+//! importance-weighted sample (`weighted`); a mergeable quantile sketch with a fixed
+//! relative accuracy (`sketch`) for quantiles of many values kept without storing them.
 //!
 //! Everything here is deterministic: serial loops in slice order, no parallel
 //! reductions, no RNG, no I/O. Same input bits give the same output bits.
 
 mod normal;
+pub mod sketch;
 mod tail;
 pub mod weighted;
 

@@ -148,6 +148,12 @@ pub mod tol {
     /// the tighter case be far beyond noise (diff warns above `NOISE_Z` = 2), and 8 is
     /// four times that cut yet below the exact value by more than any rounding.
     pub const TIGHT_DIFF_MIN_Z: f64 = 8.0;
+
+    /// Relative: a per-epoch quantile from the engine's sketch against the exact quantile
+    /// of the same paths. The sketch's documented accuracy (`stats::sketch`, 0.5%) plus
+    /// 1e-12 of float slack; twice that bound would let a sketch with bins twice as wide
+    /// pass, so the slack stays tiny.
+    pub const EPOCH_SKETCH_REL: f64 = 0.005 * (1.0 + 1e-12);
 }
 
 /// Scorecard surgery for the tests of `diff` and `run --from`: a scorecard edited the way
