@@ -185,6 +185,9 @@ pub struct ExportArgs {
     /// Also write the tables to FILE (plain ASCII).
     #[arg(long, value_name = "FILE")]
     pub export_table: Option<PathBuf>,
+    /// Also write the offline HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub export_html: Option<PathBuf>,
 }
 
 impl ExportArgs {
@@ -197,6 +200,7 @@ impl ExportArgs {
             (Format::Csv, &self.export_csv),
             (Format::Prometheus, &self.export_prometheus),
             (Format::Table, &self.export_table),
+            (Format::Html, &self.export_html),
         ]
         .into_iter()
         .filter_map(|(f, p)| p.clone().map(|p| (f, p)))
