@@ -130,7 +130,7 @@ pub fn run_shard(
     let mc = prepared.setup.scenario.monte_carlo;
     let b = run_batches(prepared, threads, shard, progress)?;
     let range = shard.path_range(mc.paths);
-    Ok(PartialRun {
+    let mut part = PartialRun {
         schema_version: SCHEMA_VERSION,
         kind: PARTIAL_KIND.to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -143,8 +143,11 @@ pub fn run_shard(
         path_start: range.start,
         path_end: range.end,
         duration_secs: b.duration_secs,
+        digest: String::new(),
         batches: b.batches,
-    })
+    };
+    part.seal();
+    Ok(part)
 }
 
 fn hostname() -> String {
