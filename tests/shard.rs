@@ -42,6 +42,55 @@ fn merged_shards_equal_the_unsharded_run() {
     );
 }
 
+/// A sweep scenario (`optimizer.enabled`): every shard runs every candidate on its paths.
+const SWEEP: [&str; 6] = [
+    "run",
+    "leverage_sweep_1x_to_4x",
+    "--paths",
+    "130",
+    "--epochs",
+    "6",
+];
+
+/// Runs `SWEEP` as `n` shards, merges them in reverse order and returns the scorecard
+/// JSON without `run_info`.
+fn merged_sweep(dir: &std::path::Path, n: u64) -> String {
+    let mut merge: Vec<OsString> = vec!["merge".into()];
+    for k in (0..n).rev() {
+        let path = dir.join(format!("sweep-{k}-of-{n}.json"));
+        pmmsim()
+            .args(SWEEP)
+            .args(["--quiet", "--shard", &format!("{k}/{n}"), "-o"])
+            .arg(&path)
+            .assert()
+            .success();
+        merge.push(path.into_os_string());
+    }
+    merge.extend(["--format".into(), "json".into()]);
+    serde_json::to_string(&without_run_info(run_json(merge))).expect("json")
+}
+
+/// The sharded optimizer: the merged shards rank, bound and mark deployable exactly as
+/// the unsharded sweep, byte for byte, for several splits (5 shards of 3 batches leave
+/// two shards empty).
+#[test]
+fn merged_sweep_shards_equal_the_unsharded_sweep() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let full = without_run_info(run_json(
+        SWEEP.iter().chain(&["--quiet", "--format", "json"]),
+    ));
+    assert!(
+        full["optimizer"]["candidates"]
+            .as_array()
+            .is_some_and(|c| c.len() > 1),
+        "the sweep ranks its candidates"
+    );
+    let full = serde_json::to_string(&full).expect("json");
+    for n in [2, 3, 5] {
+        assert_eq!(merged_sweep(dir.path(), n), full, "{n} shards");
+    }
+}
+
 /// The folder of the tampered-shard CLI case (`tests/cmd/merge-refuses-tampered-shards.md`).
 const TAMPERED: &str = "tests/cmd/merge-refuses-tampered-shards.in";
 

@@ -4,12 +4,21 @@
 //! gives (apart from `run_info`). Only the parts' batches are kept, in shard order.
 
 use super::run::run_info;
+use super::sweep::{rank_paths, sweep_grid};
 use super::unix_now;
 use crate::engine::BatchResult;
 use crate::error::{InputError, Result};
 use crate::scorecard::Scorecard;
 use crate::scorecard::assemble::assemble;
-use crate::shard::{PartialRun, check_same_run, setup_from};
+use crate::shard::{PartialRun, SweepBatch, check_same_run, setup_from};
+
+/// What a merge keeps of one part.
+#[derive(Debug)]
+struct Slot {
+    file: String,
+    batches: Vec<BatchResult>,
+    sweep: Option<Vec<SweepBatch>>,
+}
 
 /// The parts merged so far.
 #[derive(Debug, Default)]
@@ -17,8 +26,8 @@ pub struct Merger {
     /// The first part added, without its batches, and its file: every other part must
     /// belong to its run.
     first: Option<(String, PartialRun)>,
-    /// Per shard index: the file it came from and its batches.
-    slots: Vec<Option<(String, Vec<BatchResult>)>>,
+    /// Per shard index: the file it came from, its batches and its sweep's batches.
+    slots: Vec<Option<Slot>>,
     duration_secs: f64,
 }
 
@@ -31,13 +40,19 @@ impl Merger {
     /// read from `file`.
     pub fn add(&mut self, file: String, mut part: PartialRun) -> Result<()> {
         let batches = std::mem::take(&mut part.batches);
+        // The sweep's batches move out; an empty one stays as the mark that the part has
+        // a sweep, for `check_same_run`.
+        let sweep = part.sweep.take();
+        if sweep.is_some() {
+            part.sweep = Some(Vec::new());
+        }
         match &self.first {
             Some((first_file, first)) => check_same_run(&part, &file, first, first_file)?,
             // A checked part has at most `MAX_SHARDS` shards.
             None => self.slots.resize_with(part.shard_count as usize, || None),
         }
         let index = part.shard_index as usize;
-        if let Some((other, _)) = &self.slots[index] {
+        if let Some(Slot { file: other, .. }) = &self.slots[index] {
             return Err(InputError::new(
                 file.as_str(),
                 format!(
@@ -49,7 +64,11 @@ impl Merger {
             .into());
         }
         self.duration_secs += part.duration_secs;
-        self.slots[index] = Some((file.clone(), batches));
+        self.slots[index] = Some(Slot {
+            file: file.clone(),
+            batches,
+            sweep,
+        });
         if self.first.is_none() {
             self.first = Some((file, part));
         }
@@ -90,16 +109,28 @@ impl Merger {
             .into());
         }
         let setup = setup_from(&first, &file)?;
-        let batches: Vec<BatchResult> = self
-            .slots
-            .into_iter()
-            .flat_map(|s| s.map(|(_, b)| b).unwrap_or_default())
-            .collect();
-        Ok(assemble(
+        // Every part agreed with the first on whether the run has a sweep.
+        let has_sweep = first.sweep.is_some();
+        let slots: Vec<Slot> = self.slots.into_iter().flatten().collect();
+        let mut batches = Vec::new();
+        let mut sweep_paths = Vec::new();
+        for slot in slots {
+            batches.extend(slot.batches);
+            for b in slot.sweep.into_iter().flatten() {
+                sweep_paths.extend(b.paths);
+            }
+        }
+        let mut card = assemble(
             &setup,
             &first.inputs_hash,
             &batches,
             run_info(unix_now(), self.duration_secs, 0),
-        ))
+        );
+        drop(batches);
+        if has_sweep {
+            let grid = sweep_grid(&setup)?;
+            card.optimizer = Some(rank_paths(&setup, grid, sweep_paths));
+        }
+        Ok(card)
     }
 }

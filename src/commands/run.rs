@@ -52,12 +52,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         ));
     }
     if let Some(shard) = args.shard {
-        if optimizer {
-            return Err(Error::Usage(
-                "--shard runs the scenario's own posture only; run the optimizer unsharded".into(),
-            ));
-        }
-        let part = run_shard(&prepared, shard, args.threads, &progress)?;
+        let part = run_shard(&prepared, shard, optimizer, args.threads, &progress)?;
         let mut text = serde_json::to_string(&part)
             .map_err(|e| Error::Internal(format!("cannot serialise the partial result: {e}")))?;
         text.push('\n');

@@ -8,6 +8,7 @@ use super::{MAX_SHARDS, PARTIAL_KIND, PartialRun, setup_from};
 use crate::engine::outcome::{BatchTotals, CapitalOutcome, RoutingOutcome};
 use crate::engine::{BATCH_SIZE, BatchResult, RareEvents, Setup, Shard};
 use crate::error::{InputError, Result};
+use crate::optimizer;
 
 /// Checks everything one part claims; returns it when it holds.
 pub(super) fn check_part(mut part: PartialRun, file: &str) -> Result<PartialRun> {
@@ -46,10 +47,47 @@ pub(super) fn check_part(mut part: PartialRun, file: &str) -> Result<PartialRun>
     }
     let setup = setup_from(&part, file)?;
     let range = geometry(&part, &setup, file)?;
-    tiling(&part.batches, range, file)?;
+    let spans = part.batches.iter().map(|b| (b.first_path, b.paths.len()));
+    tiling(spans, range.clone(), "batches", file)?;
     let shape = Shape::of(&setup);
     for (b, batch) in part.batches.iter().enumerate() {
         shape.batch(batch, &format!("batches[{b}]"), file)?;
+    }
+    if let Some(sweep) = &part.sweep {
+        let Some(grid) =
+            setup.scenario.capital.as_ref().map(|spec| {
+                optimizer::grid(setup.scenario.optimizer.as_ref(), spec, &setup.policy)
+            })
+        else {
+            return Err(
+                InputError::new(file, "a sweep for a scenario without capital")
+                    .at("sweep")
+                    .into(),
+            );
+        };
+        let spans = sweep.iter().map(|b| (b.first_path, b.paths.len()));
+        tiling(spans, range, "sweep", file)?;
+        let candidates = grid.candidates.len();
+        for (b, batch) in sweep.iter().enumerate() {
+            for (i, path) in batch.paths.iter().enumerate() {
+                let at = format!("sweep[{b}].paths[{i}]");
+                if path.len() != candidates {
+                    return Err(InputError::new(
+                        file,
+                        format!(
+                            "expected {candidates} outcomes (one per candidate of the embedded \
+                             optimizer grid), got {}",
+                            path.len()
+                        ),
+                    )
+                    .at(at)
+                    .into());
+                }
+                for (c, outcome) in path.iter().enumerate() {
+                    shape.capital(outcome, &format!("{at}[{c}]"), file)?;
+                }
+            }
+        }
     }
     Ok(part)
 }
@@ -107,17 +145,18 @@ fn geometry(
     Ok(expected)
 }
 
-/// The batches must tile `range` exactly, in order, each the engine's batch of
-/// [`BATCH_SIZE`] paths (cut at the range's end): no gap, no overlap, no duplicate, none
-/// missing.
+/// The batches (`what`: `batches` or `sweep`), given as `(first_path, paths)`, must tile
+/// `range` exactly, in order, each the engine's batch of [`BATCH_SIZE`] paths (cut at
+/// the range's end): no gap, no overlap, no duplicate, none missing.
 fn tiling(
-    batches: &[BatchResult],
+    spans: impl Iterator<Item = (u64, usize)>,
     range: std::ops::Range<u64>,
+    what: &str,
     file: &str,
 ) -> Result<(), InputError> {
     let mut next = range.start;
-    for (b, batch) in batches.iter().enumerate() {
-        let at = format!("batches[{b}]");
+    for (b, (first_path, len)) in spans.enumerate() {
+        let at = format!("{what}[{b}]");
         if next >= range.end {
             return Err(InputError::new(
                 file,
@@ -128,38 +167,25 @@ fn tiling(
             )
             .at(format!("{at}.first_path")));
         }
-        if batch.first_path != next {
+        if first_path != next {
             return Err(InputError::new(
                 file,
                 format!(
-                    "batch {b} starts at path {}, expected {next}: the batches must tile paths \
-                     {}..{} with no gap, overlap or duplicate",
-                    batch.first_path, range.start, range.end
+                    "batch {b} starts at path {first_path}, expected {next}: the batches must \
+                     tile paths {}..{} with no gap, overlap or duplicate",
+                    range.start, range.end
                 ),
             )
             .at(format!("{at}.first_path")));
         }
         let end = ((next / BATCH_SIZE + 1) * BATCH_SIZE).min(range.end);
         let want = end - next;
-        if batch.paths.len() as u64 != want {
+        if len as u64 != want {
             return Err(InputError::new(
                 file,
-                format!(
-                    "batch {b} holds {} paths, expected {want} (paths {next}..{end})",
-                    batch.paths.len()
-                ),
+                format!("batch {b} holds {len} paths, expected {want} (paths {next}..{end})"),
             )
             .at(format!("{at}.paths")));
-        }
-        if batch.totals.paths != want {
-            return Err(InputError::new(
-                file,
-                format!(
-                    "batch {b} totals count {} paths, expected {want}",
-                    batch.totals.paths
-                ),
-            )
-            .at(format!("{at}.totals.paths")));
         }
         next = end;
     }
@@ -171,7 +197,7 @@ fn tiling(
                 range.start, range.start, range.end
             ),
         )
-        .at("batches"));
+        .at(what));
     }
     Ok(())
 }
@@ -288,6 +314,17 @@ impl Shape {
                     return Err(bad(file, &at, "expected a positive weight, got 0".into()));
                 }
             }
+        }
+        if batch.totals.paths != batch.paths.len() as u64 {
+            return Err(bad(
+                file,
+                &format!("{at}.totals.paths"),
+                format!(
+                    "the totals count {} paths, the batch holds {}",
+                    batch.totals.paths,
+                    batch.paths.len()
+                ),
+            ));
         }
         self.totals(&batch.totals, &format!("{at}.totals"), file)
     }

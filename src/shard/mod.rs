@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::parse::parse_json;
 use crate::config::{ResolvedInputs, RunInputs};
+use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, Setup, Shard};
 use crate::error::{Error, InputError, Result};
 
@@ -68,6 +69,20 @@ pub struct PartialRun {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub digest: String,
     pub batches: Vec<BatchResult>,
+    /// The optimizer sweep of a sweep scenario (`optimizer.enabled` or `--optimizer`) on
+    /// the same paths: per batch, each path's outcome for every candidate of the grid in
+    /// grid order. Absent when the run has no sweep.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<Vec<SweepBatch>>,
+}
+
+/// One batch of a sharded sweep: the same paths as the run's batch of that index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepBatch {
+    /// Index of the batch's first path.
+    pub first_path: u64,
+    /// Per path in index order, per candidate in grid order.
+    pub paths: Vec<Vec<CapitalOutcome>>,
 }
 
 /// An `io::Write` that feeds a SHA-256.
@@ -208,5 +223,13 @@ pub fn check_same_run(
     same("inputs_hash", &part.inputs_hash, &first.inputs_hash)?;
     same("shard_count", &part.shard_count, &first.shard_count)?;
     same("total_paths", &part.total_paths, &first.total_paths)?;
+    let sweeps = |p: &PartialRun| {
+        if p.sweep.is_some() {
+            "a sweep"
+        } else {
+            "no sweep"
+        }
+    };
+    same("sweep", &sweeps(part), &sweeps(first))?;
     Ok(())
 }
