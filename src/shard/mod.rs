@@ -6,6 +6,7 @@
 //! from their batches in path order, through the same code as an unsharded run, so the two
 //! are identical apart from `run_info`.
 
+pub mod arrow;
 mod check;
 
 use serde::{Deserialize, Serialize};
@@ -115,6 +116,27 @@ impl PartialRun {
         w.0.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
+    /// The part without its batches and sweep: what a compact shard keeps as its header.
+    pub fn clone_header(&self) -> PartialRun {
+        PartialRun {
+            schema_version: self.schema_version,
+            kind: self.kind.clone(),
+            tool_version: self.tool_version.clone(),
+            scenario: self.scenario.clone(),
+            inputs_hash: self.inputs_hash.clone(),
+            inputs: self.inputs.clone(),
+            total_paths: self.total_paths,
+            shard_index: self.shard_index,
+            shard_count: self.shard_count,
+            path_start: self.path_start,
+            path_end: self.path_end,
+            duration_secs: self.duration_secs,
+            digest: self.digest.clone(),
+            batches: Vec::new(),
+            sweep: None,
+        }
+    }
+
     /// Writes the content digest into the part (done by `run --shard` last).
     pub fn seal(&mut self) {
         self.digest = self.content_digest();
@@ -146,6 +168,9 @@ const WRITE_PARTS: &str = "write the parts with `pmmsim run SCENARIO --shard K/N
 /// embedded deployment, and every value is finite and in its range. The one entry point
 /// from a file to a part; never panics, whatever the bytes.
 pub fn read_partial(bytes: &[u8], file: &str) -> Result<PartialRun> {
+    if bytes.starts_with(arrow::MAGIC) {
+        return check::check_part(arrow::decode(bytes, file)?, file);
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::from(
             InputError::new(
