@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use super::sweep::{sweep_grid, sweep_range};
 use super::{Progress, unix_now, with_threads};
 use crate::config::parse::parse_json;
 use crate::config::raw::RawCommitments;
@@ -13,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::scorecard::assemble::assemble;
 use crate::scorecard::seal::EmbeddedInputs;
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
-use crate::shard::{PARTIAL_KIND, PartialRun};
+use crate::shard::{PARTIAL_KIND, PartialRun, SweepBatch};
 
 /// What to run: a scenario (name or file), where configs come from, and overrides.
 #[derive(Debug, Clone, Default)]
@@ -160,16 +161,36 @@ pub fn simulate_batches(
 }
 
 /// Simulates one shard of a prepared run and returns its partial result for `merge`.
+/// With `optimizer`, the shard also runs every candidate of the sweep on its paths.
 pub fn run_shard(
     prepared: &PreparedRun,
     shard: Shard,
+    optimizer: bool,
     threads: usize,
     progress: &dyn Progress,
 ) -> Result<PartialRun> {
     let mc = prepared.setup.scenario.monte_carlo;
-    let b = run_batches(prepared, threads, shard, progress)?;
+    let mut b = run_batches(prepared, threads, shard, progress)?;
     let range = shard.path_range(mc.paths);
-    Ok(PartialRun {
+    let sweep = if optimizer {
+        let started = Instant::now();
+        let grid = sweep_grid(&prepared.setup)?;
+        let (batches, _) = sweep_range(&prepared.setup, &grid, range.clone(), threads, progress)?;
+        b.duration_secs += started.elapsed().as_secs_f64();
+        Some(
+            batches
+                .into_iter()
+                .zip(&b.batches)
+                .map(|(paths, run)| SweepBatch {
+                    first_path: run.first_path,
+                    paths,
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut part = PartialRun {
         schema_version: SCHEMA_VERSION,
         kind: PARTIAL_KIND.to_string(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -182,8 +203,12 @@ pub fn run_shard(
         path_start: range.start,
         path_end: range.end,
         duration_secs: b.duration_secs,
+        digest: String::new(),
         batches: b.batches,
-    })
+        sweep,
+    };
+    part.seal();
+    Ok(part)
 }
 
 fn hostname() -> String {

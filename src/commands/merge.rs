@@ -1,33 +1,30 @@
-//! `pmmsim merge`: reads the partial results of a sharded run, merges them and renders
-//! the scorecard.
+//! `pmmsim merge`: reads the partial results of a sharded run (compact Arrow IPC or JSON)
+//! one file at a time, each checked by `shard::read_partial`, merges them and renders the
+//! scorecard.
 
-use crate::app::merge::merge as merge_parts;
+use crate::app::merge::Merger;
 use crate::cli::MergeArgs;
-use crate::config::parse::parse_json;
+use crate::config::limits::{MAX_SHARD_BYTES, read_bytes};
 use crate::error::Result;
 use crate::report::output::{emit, format_for};
 use crate::report::{self};
-use crate::shard::PartialRun;
+use crate::shard::read_partial;
 
 use super::Outcome;
 
 /// `pmmsim merge`.
 pub fn merge(args: &MergeArgs) -> Result<Outcome> {
     let format = format_for(args.format, args.output.as_deref())?;
-    // Every file is read and recognised before any is parsed, so a scorecard among the
-    // parts is named as such wherever it is.
-    let texts = args
-        .parts
-        .iter()
-        .map(|path| super::read_kind(path, super::FileKind::Shard))
-        .collect::<Result<Vec<_>>>()?;
-    let mut parts = Vec::new();
-    for (path, text) in args.parts.iter().zip(texts) {
+    let mut merger = Merger::new();
+    for path in &args.parts {
         let display = path.display().to_string();
-        let part: PartialRun = parse_json(&text, &display)?;
-        parts.push((display, part));
+        // One file at a time: its bytes are dropped once its part is merged.
+        let bytes = read_bytes(path, MAX_SHARD_BYTES)?;
+        let part = read_partial(&bytes, &display)?;
+        drop(bytes);
+        merger.add(display, part)?;
     }
-    let mut card = merge_parts(parts)?;
+    let mut card = merger.finish()?;
     card.seal()?;
     emit(report::render(&card, format)?, args.output.as_deref())?;
     Ok(Outcome::Success)

@@ -79,11 +79,6 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
         ));
     }
     if let Some(shard) = args.shard {
-        if optimizer {
-            return Err(Error::Usage(
-                "--shard runs the scenario's own posture only; run the optimizer unsharded".into(),
-            ));
-        }
         if !args.export.exports().is_empty() {
             return Err(Error::Usage(
                 "--shard writes a partial result, not a scorecard; export from the merged \
@@ -91,14 +86,20 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
                     .into(),
             ));
         }
-        let part = run_shard(&prepared, shard, args.threads, &progress)?;
+        let part = run_shard(&prepared, shard, optimizer, args.threads, &progress)?;
         if let Some(path) = &args.paths_out {
             report::paths::write(&part.batches, path)?;
         }
-        let mut text = serde_json::to_string(&part)
-            .map_err(|e| Error::Internal(format!("cannot serialise the partial result: {e}")))?;
-        text.push('\n');
-        emit(&text, args.output.as_deref())?;
+        let bytes = if shard_as_json(args) {
+            let mut text = serde_json::to_string(&part).map_err(|e| {
+                Error::Internal(format!("cannot serialise the partial result: {e}"))
+            })?;
+            text.push('\n');
+            text.into_bytes()
+        } else {
+            crate::shard::arrow::encode(&part)?
+        };
+        emit(&bytes, args.output.as_deref())?;
         return Ok(Outcome::Success);
     }
     let phase_start = Instant::now();
@@ -176,7 +177,8 @@ fn card_monte_carlo(
 }
 
 /// The scorecard format (`--format`, else the `-o` extension, else the table). A shard is
-/// always JSON, so with `--shard` another format asked for either way is an error.
+/// JSON or Arrow IPC ([`shard_as_json`]), so with `--shard` another format asked for
+/// either way is an error.
 fn output_format(args: &RunArgs) -> Result<Format> {
     let format = format_for(args.format, args.output.as_deref())?;
     if args.shard.is_some() {
@@ -185,10 +187,22 @@ fn output_format(args: &RunArgs) -> Result<Format> {
             .or_else(|| args.output.as_deref().and_then(format_of_extension));
         if let Some(other) = asked.filter(|f| *f != Format::Json) {
             return Err(Error::Usage(format!(
-                "--shard writes a partial result as JSON, not {}; write it to a .json file",
+                "--shard writes a partial result as Arrow IPC or JSON, not {}; write it to a .arrow or .json file",
                 format_name(other)
             )));
         }
     }
     Ok(format)
+}
+
+/// A shard is written as JSON to stdout, to a `.json` file or with `--format json`, and
+/// as a compact Arrow IPC file otherwise (`-o part-K.arrow`).
+fn shard_as_json(args: &RunArgs) -> bool {
+    match args.output.as_deref() {
+        None => true,
+        Some(p) if p == std::path::Path::new("-") => true,
+        Some(p) => {
+            args.format == Some(Format::Json) || format_of_extension(p) == Some(Format::Json)
+        }
+    }
 }

@@ -12,6 +12,10 @@ use crate::error::{Error, InputError, Result};
 /// The largest config, scorecard or shard file pmmsim reads: 16 MiB.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// The largest shard file `merge` reads: 4 GiB (a compact shard of 10^6 paths of a
+/// routing scenario is about 0.3 GB; a sweep's shards hold every candidate's outcomes).
+pub const MAX_SHARD_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// The longest name (scenario, chain, token, commitment source, address), in characters.
 pub const MAX_NAME_CHARS: usize = 128;
 
@@ -21,22 +25,26 @@ pub const MAX_DESCRIPTION_CHARS: usize = 4_096;
 /// `--threads` allows at most this many worker threads per core.
 pub const THREADS_PER_CORE: usize = 4;
 
-fn too_large(path: &Path, size: Option<u64>) -> Error {
+fn too_large(path: &Path, size: Option<u64>, max: u64) -> Error {
     let size = match size {
         Some(bytes) => format!("{bytes} bytes"),
         None => "reading stopped at the limit".into(),
     };
+    let limit = if max >= 1 << 30 {
+        format!("{} GiB", max >> 30)
+    } else {
+        format!("{} MiB", max >> 20)
+    };
     InputError::new(
         path.display().to_string(),
-        format!("the file is larger than 16 MiB ({size}); pmmsim reads files of at most 16 MiB"),
+        format!("the file is larger than {limit} ({size}); pmmsim reads files of at most {limit}"),
     )
     .into()
 }
 
-/// The text of `path`: at most [`MAX_FILE_BYTES`] of UTF-8. The size of a regular file
-/// is checked before anything is read; anything else (a pipe, a device) is read up to
-/// the limit and refused past it.
-pub fn read_text(path: &Path) -> Result<String> {
+/// The bytes of `path`: at most `max` for a regular file (its size checked before
+/// reading), at most [`MAX_FILE_BYTES`] for anything else.
+pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -48,16 +56,29 @@ pub fn read_text(path: &Path) -> Result<String> {
             InputError::new(path.display().to_string(), "is a directory, not a file").into(),
         );
     }
-    if meta.is_file() && meta.len() > MAX_FILE_BYTES {
-        return Err(too_large(path, Some(meta.len())));
+    // Something that is not a regular file (a pipe, a device) has no size to check
+    // first, so it gets the small limit.
+    let max = if meta.is_file() {
+        max
+    } else {
+        max.min(MAX_FILE_BYTES)
+    };
+    if meta.is_file() && meta.len() > max {
+        return Err(too_large(path, Some(meta.len()), max));
     }
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(path, None));
+    file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(path, None, max));
     }
+    Ok(bytes)
+}
+
+/// The text of `path`: at most [`MAX_FILE_BYTES`] of UTF-8. The size of a regular file
+/// is checked before anything is read; anything else (a pipe, a device) is read up to
+/// the limit and refused past it.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = read_bytes(path, MAX_FILE_BYTES)?;
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
             InputError::new(path.display().to_string(), "is UTF-16 text, not UTF-8")

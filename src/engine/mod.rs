@@ -42,10 +42,11 @@ impl Shard {
 
     /// The path indices this shard runs out of `paths`; shards split on batch boundaries.
     pub fn path_range(&self, paths: u64) -> Range<u64> {
-        let batches = paths.div_ceil(BATCH_SIZE);
-        let first = batches * self.index / self.count;
-        let last = batches * (self.index + 1) / self.count;
-        (first * BATCH_SIZE).min(paths)..(last * BATCH_SIZE).min(paths)
+        // In u128, so any `index < count` and path count give a range (no overflow).
+        let batches = u128::from(paths.div_ceil(BATCH_SIZE));
+        let (index, count) = (u128::from(self.index), u128::from(self.count.max(1)));
+        let bound = |b: u128| (b * u128::from(BATCH_SIZE)).min(u128::from(paths)) as u64;
+        bound(batches * index / count)..bound(batches * (index + 1) / count)
     }
 }
 
