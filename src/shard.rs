@@ -54,6 +54,25 @@ pub struct PartialRun {
     pub batches: Vec<BatchResult>,
 }
 
+/// Reads one part from the bytes of `file`: UTF-8 text within the size limit, parsed as
+/// a partial result whose `kind` is [`PARTIAL_KIND`]. This is how `merge` reads each of
+/// its parts; [`check_parts`] then checks that they belong together.
+pub fn read_partial(bytes: &[u8], file: &str) -> Result<PartialRun, InputError> {
+    let text = crate::config::limits::decode_text(bytes, file)?;
+    let part: PartialRun = crate::config::parse::parse_json(&text, file)?;
+    if part.kind != PARTIAL_KIND {
+        return Err(InputError::new(
+            file,
+            format!(
+                "expected a partial run (kind `{PARTIAL_KIND}`), got kind `{}`",
+                part.kind
+            ),
+        )
+        .at("kind"));
+    }
+    Ok(part)
+}
+
 /// Rebuilds the run's `Setup` from the inputs embedded in a part, checking their hash.
 pub fn setup_from(part: &PartialRun, file: &str) -> crate::error::Result<Setup> {
     if part.inputs.hash() != part.inputs_hash {

@@ -3,11 +3,10 @@
 
 use crate::app::merge::merge as merge_parts;
 use crate::cli::MergeArgs;
-use crate::config::parse::parse_json;
 use crate::error::Result;
 use crate::report::output::{emit, format_for};
 use crate::report::{self};
-use crate::shard::PartialRun;
+use crate::shard::read_partial;
 
 use super::Outcome;
 
@@ -24,7 +23,7 @@ pub fn merge(args: &MergeArgs) -> Result<Outcome> {
     let mut parts = Vec::new();
     for (path, text) in args.parts.iter().zip(texts) {
         let display = path.display().to_string();
-        let part: PartialRun = parse_json(&text, &display)?;
+        let part = read_partial(text.as_bytes(), &display)?;
         parts.push((display, part));
     }
     let card = merge_parts(parts)?;

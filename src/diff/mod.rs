@@ -21,6 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::config::limits::read_text;
 use crate::config::parse::parse_json;
 use crate::error::{Error, InputError, Result};
 use crate::gates::{Gate, Severity, Verdict};
@@ -255,19 +256,49 @@ pub fn load_pair(base: &Path, new: &Path) -> Result<(Loaded, Loaded)> {
             .at("schema_version"),
         ));
     }
-    Ok((parse(base, &base_text)?, parse(new, &new_text)?))
+    Ok((
+        load_text(&base_text, &base.display().to_string())?,
+        load_text(&new_text, &new.display().to_string())?,
+    ))
 }
 
-/// Reads a file and its `schema_version` (syntax errors carry line and column).
+/// Reads one scorecard from its text (the contents of `file`): a JSON object with this
+/// pmmsim's `schema_version`, parsed, whose stored gate verdicts agree with its own
+/// numbers. These are all the checks `diff` makes on one file before comparing.
+pub fn load_text(text: &str, file: &str) -> Result<Loaded> {
+    let version = schema_version(text, file)?;
+    if version != u64::from(SCHEMA_VERSION) {
+        return Err(Error::Input(
+            InputError::new(
+                file,
+                format!(
+                    "schema_version {version} is not the layout this pmmsim reads \
+                     ({SCHEMA_VERSION})"
+                ),
+            )
+            .at("schema_version"),
+        ));
+    }
+    let card: Scorecard = parse_json(text, file)?;
+    check_verdicts(&card, file)?;
+    Ok(Loaded {
+        file: file.to_string(),
+        card,
+    })
+}
+
+/// Reads a file (within the size limit) and its `schema_version`.
 fn probe(path: &Path) -> Result<(String, u64)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let file = path.display().to_string();
-    let value: Value = parse_json(&text, &file)?;
+    let text = read_text(path)?;
+    let version = schema_version(&text, &path.display().to_string())?;
+    Ok((text, version))
+}
+
+/// The `schema_version` of a scorecard's text (syntax errors carry line and column).
+fn schema_version(text: &str, file: &str) -> Result<u64> {
+    let value: Value = parse_json(text, file)?;
     let not_a_scorecard = |what: &str| {
-        InputError::new(file.as_str(), format!("not a pmmsim scorecard: {what}"))
+        InputError::new(file, format!("not a pmmsim scorecard: {what}"))
             .hint("write one with `pmmsim run SCENARIO --format json`")
     };
     let Some(obj) = value.as_object() else {
@@ -284,14 +315,7 @@ fn probe(path: &Path) -> Result<(String, u64)> {
                 .at("schema_version")
         })?,
     };
-    Ok((text, version))
-}
-
-fn parse(path: &Path, text: &str) -> Result<Loaded> {
-    let file = path.display().to_string();
-    let card: Scorecard = parse_json(text, &file)?;
-    check_verdicts(&card, &file)?;
-    Ok(Loaded { file, card })
+    Ok(version)
 }
 
 /// Every gate's stored verdict must be the one its own value, interval and threshold give:
