@@ -121,6 +121,16 @@ pub fn check_parts(
         same("inputs_hash", &p.inputs_hash, &first.inputs_hash)?;
         same("shard_count", &p.shard_count, &first.shard_count)?;
         same("total_paths", &p.total_paths, &first.total_paths)?;
+        if p.shard_count == 0 || p.shard_index >= p.shard_count {
+            return Err(InputError::new(
+                file.as_str(),
+                format!(
+                    "shard {}/{}: expected 0 <= shard_index < shard_count",
+                    p.shard_index, p.shard_count
+                ),
+            )
+            .at("shard_index"));
+        }
         let expected = Shard {
             index: p.shard_index,
             count: p.shard_count,

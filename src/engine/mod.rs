@@ -41,10 +41,15 @@ impl Shard {
 
     /// The path indices this shard runs out of `paths`; shards split on batch boundaries.
     pub fn path_range(&self, paths: u64) -> Range<u64> {
-        let batches = paths.div_ceil(BATCH_SIZE);
-        let first = batches * self.index / self.count;
-        let last = batches * (self.index + 1) / self.count;
-        (first * BATCH_SIZE).min(paths)..(last * BATCH_SIZE).min(paths)
+        // In u128, so no count or index a file may claim overflows; `index < count` and
+        // `count > 0` are checked where a shard is read (`parse_shard`, `check_parts`).
+        let batches = u128::from(paths.div_ceil(BATCH_SIZE));
+        let count = u128::from(self.count.max(1));
+        let edge = |k: u64| {
+            let batch = (batches * u128::from(k) / count).min(batches);
+            (batch * u128::from(BATCH_SIZE)).min(u128::from(paths)) as u64
+        };
+        edge(self.index)..edge(self.index.saturating_add(1))
     }
 }
 
