@@ -11,6 +11,7 @@ pub mod config;
 pub mod diff;
 pub mod engine;
 pub mod error;
+pub mod fuzzing;
 pub mod gates;
 pub mod model;
 pub mod optimizer;

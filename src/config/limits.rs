@@ -79,24 +79,38 @@ pub fn read_bytes(path: &Path, max: u64) -> Result<Vec<u8>> {
 /// the limit and refused past it.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = read_bytes(path, MAX_FILE_BYTES)?;
+    Ok(decode_text(&bytes, &path.display().to_string())?)
+}
+
+/// The text of the bytes read from `file`: UTF-8, at most [`MAX_FILE_BYTES`]. UTF-16 (by
+/// its byte order mark) and invalid UTF-8 are refused with a hint; a UTF-8 byte order
+/// mark is kept (the JSON reader skips it).
+pub fn decode_text(bytes: &[u8], file: &str) -> Result<String, InputError> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(InputError::new(
+            file,
+            format!(
+                "the file is larger than 16 MiB ({} bytes); pmmsim reads files of at most 16 MiB",
+                bytes.len()
+            ),
+        ));
+    }
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return Err(
-            InputError::new(path.display().to_string(), "is UTF-16 text, not UTF-8")
-                .hint("save the file as UTF-8 JSON")
-                .into(),
+            InputError::new(file, "is UTF-16 text, not UTF-8").hint("save the file as UTF-8 JSON")
         );
     }
-    String::from_utf8(bytes).map_err(|e| {
-        InputError::new(
-            path.display().to_string(),
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(InputError::new(
+            file,
             format!(
                 "is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
+                e.valid_up_to()
             ),
         )
-        .hint("save the file as UTF-8 JSON")
-        .into()
-    })
+        .hint("save the file as UTF-8 JSON")),
+    }
 }
 
 /// The largest `--threads` on this machine: [`THREADS_PER_CORE`] per core.

@@ -168,8 +168,11 @@ impl ConfigSource {
 
     /// The policy, from `override_file` when given.
     pub fn policy(&self, override_file: Option<&Path>) -> Result<Policy> {
-        let (raw, file) = self.raw_policy(override_file)?;
-        Ok(Policy::check(raw, &file)?)
+        let file = match override_file {
+            Some(path) => read_file(path)?,
+            None => self.read(POLICY_FILE)?,
+        };
+        Ok(policy_from_text(&file.text, &file.display)?)
     }
 
     /// The parsed, unchecked policy and the name of its file.
@@ -183,8 +186,8 @@ impl ConfigSource {
 
     /// The deployment status.
     pub fn deployment(&self) -> Result<Deployment> {
-        let (raw, file) = self.raw_deployment()?;
-        Ok(Deployment::check(raw, &file)?)
+        let file = self.read(DEPLOYMENT_FILE)?;
+        Ok(deployment_from_text(&file.text, &file.display)?)
     }
 
     /// The parsed, unchecked deployment status and the name of its file.
@@ -196,8 +199,11 @@ impl ConfigSource {
     /// The treasury liquidity commitments.
     pub fn commitments(&self, deployment: &Deployment) -> Result<Commitments> {
         let file = self.read(COMMITMENTS_FILE)?;
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        Ok(Commitments::check(raw, deployment, &file.display)?)
+        Ok(commitments_from_text(
+            &file.text,
+            deployment,
+            &file.display,
+        )?)
     }
 
     /// The text of a scenario given by name or by path.
@@ -229,9 +235,12 @@ impl ConfigSource {
         policy: &Policy,
     ) -> Result<Scenario> {
         let file = self.scenario_text(name_or_path)?;
-        let raw = parse::parse_json(&file.text, &file.display)?;
-        scenario::check_shock_horizon(&raw, &file.display)?;
-        Ok(Scenario::check(raw, deployment, policy, &file.display)?)
+        Ok(scenario_from_text(
+            &file.text,
+            deployment,
+            policy,
+            &file.display,
+        )?)
     }
 
     /// Every scenario name: the embedded ones plus any in `<dir>/scenarios/`, sorted.
@@ -256,6 +265,40 @@ impl ConfigSource {
         names.sort();
         names
     }
+}
+
+/// Parses and checks the text of a policy file named `file`: what `run` and `validate`
+/// do with `capital-efficiency-policy.json` or `--policy FILE` once it is read.
+pub fn policy_from_text(text: &str, file: &str) -> Result<Policy, InputError> {
+    Policy::check(parse::parse_json(text, file)?, file)
+}
+
+/// Parses and checks the text of a deployment status file named `file`.
+pub fn deployment_from_text(text: &str, file: &str) -> Result<Deployment, InputError> {
+    Deployment::check(parse::parse_json(text, file)?, file)
+}
+
+/// Parses and checks the text of a treasury commitments file named `file` against the
+/// (checked) `deployment`.
+pub fn commitments_from_text(
+    text: &str,
+    deployment: &Deployment,
+    file: &str,
+) -> Result<Commitments, InputError> {
+    Commitments::check(parse::parse_json(text, file)?, deployment, file)
+}
+
+/// Parses and checks the text of a scenario file named `file` against the (checked)
+/// `deployment` and `policy`, refusing a shock that starts past the file's horizon.
+pub fn scenario_from_text(
+    text: &str,
+    deployment: &Deployment,
+    policy: &Policy,
+    file: &str,
+) -> Result<Scenario, InputError> {
+    let raw = parse::parse_json(text, file)?;
+    scenario::check_shock_horizon(&raw, file)?;
+    Scenario::check(raw, deployment, policy, file)
 }
 
 /// A config file from disk, within the size limit of `limits::read_text`.

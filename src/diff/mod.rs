@@ -30,6 +30,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::config::limits::read_text;
 use crate::config::parse::parse_json;
 use crate::error::{Error, InputError, Result};
 use crate::gates::{Gate, Severity, Verdict};
@@ -277,12 +278,9 @@ pub fn load(path: &Path) -> Result<Loaded> {
     load_text(&text, &path.display().to_string())
 }
 
-/// Reads a file and its `schema_version` (syntax errors carry line and column).
+/// Reads a file (within the size limit) and its `schema_version`.
 fn probe(path: &Path) -> Result<(String, u64)> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text = read_text(path)?;
     let file = path.display().to_string();
     let version = version_of(&parse_json(&text, &file)?, &file)?;
     Ok((text, version))
