@@ -28,6 +28,9 @@ pub struct RawPolicy {
     /// without a band, with the throttle's factors and the spread policy's spreads.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub breaker: Option<RawBreakerPolicy>,
+    /// Seed 001's operator procedures as policy actions; every action is off when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<super::runbook::RawRunbook>,
 }
 
 /// `breaker`: the SOFT and HARD levels.
@@ -70,9 +73,6 @@ pub struct RawBreakerState {
     /// Multiplier on the target `L - 1` at this level.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub leverage_factor: Option<f64>,
-    /// Seed 001's operator procedures as policy actions; every action is off when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runbook: Option<super::runbook::RawRunbook>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
