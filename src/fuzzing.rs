@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::app::merge::merge;
+use crate::app::merge::Merger;
 use crate::config::limits::decode_text;
 use crate::config::{
     ConfigSource, Deployment, Policy, commitments_from_text, deployment_from_text,
@@ -85,6 +85,8 @@ pub fn scorecard(bytes: &[u8]) -> Result<()> {
 /// as `merge` does with one part (an error unless it is the only shard of its run).
 pub fn shard(bytes: &[u8]) -> Result<()> {
     let part = read_partial(bytes, FILE)?;
-    merge(vec![(FILE.to_string(), part)])?;
+    let mut merger = Merger::new();
+    merger.add(FILE.to_string(), part)?;
+    merger.finish()?;
     Ok(())
 }
