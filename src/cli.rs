@@ -99,7 +99,7 @@ pub struct RunArgs {
         value_name = "SCORECARD",
         conflicts_with_all = [
             "scenario", "paths", "epochs", "seed", "volume_scale", "policy", "config_dir",
-            "optimizer", "precision", "max_paths", "rare_events", "shard"
+            "optimizer", "precision", "max_paths", "rare_events", "shard", "advise"
         ]
     )]
     pub from: Option<PathBuf>,
@@ -164,6 +164,11 @@ pub struct RunArgs {
     /// weight every estimate; the scorecard gains a `rare_events` block.
     #[arg(long)]
     pub rare_events: bool,
+    /// When a gate fails, simulate the runbook procedure that answers it (deleverage,
+    /// redemption throttle, treasury liquidity deployment, peg circuit breaker) on the same
+    /// paths and show whether the gates then pass; the scorecard gains an `advice` block.
+    #[arg(long, conflicts_with = "shard")]
+    pub advise: bool,
 }
 
 /// Extra outputs of one run, in hyperfine's style: each flag writes the scorecard in its

@@ -232,6 +232,8 @@ fn report_refuses_a_shard_and_a_contradicting_scorecard() {
     } else {
         "pass".into()
     };
+    // Resealed, so that the digest check passes and the verdict is what report refuses.
+    common::forge::reseal(&mut card);
     let edited = dir.path().join("edited.json");
     std::fs::write(&edited, serde_json::to_string(&card).unwrap()).unwrap();
     let out = pmmsim().args(["report", arg(&edited)]).output().unwrap();

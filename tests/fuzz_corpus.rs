@@ -10,8 +10,11 @@ use std::path::{Path, PathBuf};
 use pmmsim::error::Result;
 use pmmsim::fuzzing;
 
+/// The entry point a fuzz target calls: bytes in, success or an error out.
+type EntryPoint = fn(&[u8]) -> Result<()>;
+
 /// Each fuzz target (`fuzz/fuzz_targets/NAME.rs`) and the entry point it calls.
-const TARGETS: [(&str, fn(&[u8]) -> Result<()>); 6] = [
+const TARGETS: [(&str, EntryPoint); 6] = [
     ("scenario", fuzzing::scenario),
     ("policy", fuzzing::policy),
     ("deployment", fuzzing::deployment),
@@ -109,13 +112,32 @@ fn real_shard() -> serde_json::Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("part.json");
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_pmmsim"))
-        .args(["run", "hub_only_11", "--paths", "1", "--epochs", "1", "--quiet"])
+        .args([
+            "run",
+            "hub_only_11",
+            "--paths",
+            "1",
+            "--epochs",
+            "1",
+            "--quiet",
+        ])
         .args(["--shard", "0/1", "-o"])
         .arg(&path)
         .status()
         .expect("pmmsim runs");
     assert!(status.success());
     serde_json::from_slice(&std::fs::read(&path).expect("the part")).expect("JSON")
+}
+
+/// `part` with another shard index and count, and a digest that matches (so that merge's
+/// checks get past the digest to the geometry).
+fn resealed(part: &serde_json::Value, index: u64, count: u64) -> Vec<u8> {
+    let mut edited = part.clone();
+    edited["shard_index"] = index.into();
+    edited["shard_count"] = count.into();
+    let mut part: pmmsim::shard::PartialRun = serde_json::from_value(edited).expect("a part");
+    part.seal();
+    serde_json::to_vec(&part).expect("JSON")
 }
 
 /// `shard_count: 0` divided by zero when merge computed the shard's path range; a count
@@ -125,22 +147,17 @@ fn a_shard_count_of_zero_or_an_index_past_it_is_an_error() {
     let part = real_shard();
     assert!(fuzzing::shard(&serde_json::to_vec(&part).expect("JSON")).is_ok());
     for (index, count) in [(0, 0), (1, 0), (2, 1), (u64::MAX, 1), (u64::MAX, u64::MAX)] {
-        let mut edited = part.clone();
-        edited["shard_index"] = index.into();
-        edited["shard_count"] = count.into();
-        let result = fuzzing::shard(&serde_json::to_vec(&edited).expect("JSON"));
+        let result = fuzzing::shard(&resealed(&part, index, count));
         let message = result.expect_err("refused").to_string();
         assert!(
-            message.contains("at shard_index: shard")
-                && message.contains("expected 0 <= shard_index < shard_count"),
+            message.contains("at shard_index: expected shard K/N with 0 <= K < N")
+                && message.contains(&format!("got {index}/{count}")),
             "{index}/{count}: {message}"
         );
     }
-    // A valid index of a huge count is a shard of an incomplete run, not an overflow.
-    let mut edited = part;
-    edited["shard_index"] = (u64::MAX - 1).into();
-    edited["shard_count"] = u64::MAX.into();
-    let result = fuzzing::shard(&serde_json::to_vec(&edited).expect("JSON"));
+    // A valid index of a count past the most shards a run has is refused the same way,
+    // never an overflow.
+    let result = fuzzing::shard(&resealed(&part, u64::MAX - 1, u64::MAX));
     assert!(fuzzing::is_clean(&result) && result.is_err(), "{result:?}");
 }
 

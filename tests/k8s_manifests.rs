@@ -295,7 +295,7 @@ fn indexed_job_shards_merge_to_the_unsharded_run() {
         "merge refuses a missing shard"
     );
     let message = String::from_utf8_lossy(&failed.stderr);
-    let missing = format!("shard {} is missing", rerun_env["JOB_COMPLETION_INDEX"]);
+    let missing = format!("missing shard {}", rerun_env["JOB_COMPLETION_INDEX"]);
     assert!(message.contains(&missing), "{message}");
     assert!(!dir.path().join("scorecard.json").exists());
     succeeded("the rerun", rerun.run(&rerun_env, mount, dir.path()));

@@ -127,6 +127,7 @@ impl Merger {
             run_info(unix_now(), self.duration_secs, 0),
         );
         drop(batches);
+        card.resolved_inputs.overrides = first.overrides;
         if has_sweep {
             let grid = sweep_grid(&setup)?;
             card.optimizer = Some(rank_paths(&setup, grid, sweep_paths));

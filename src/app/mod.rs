@@ -4,6 +4,7 @@
 //! rules from the policy). `commands/` only parses arguments, calls here and renders.
 //! Progress and log lines go through [`Progress`], so the library never draws on a terminal.
 
+pub mod advise;
 pub mod alerts;
 pub mod merge;
 pub mod run;

@@ -6,13 +6,11 @@ use std::time::Instant;
 
 use super::sweep::{sweep_grid, sweep_range};
 use super::{Progress, unix_now, with_threads};
-use crate::config::parse::parse_json;
-use crate::config::raw::RawCommitments;
-use crate::config::{COMMITMENTS_FILE, ConfigSource, Overrides, ResolvedInputs, RunInputs};
+use crate::config::{ConfigSource, Overrides, ResolvedInputs, RunInputs};
 use crate::engine::{self, BatchResult, RareEvents, Setup, Shard};
 use crate::error::{Error, Result};
 use crate::scorecard::assemble::assemble;
-use crate::scorecard::seal::EmbeddedInputs;
+use crate::scorecard::seal::{EmbeddedInputs, RecordedOverrides};
 use crate::scorecard::{RunInfo, SCHEMA_VERSION, Scorecard};
 use crate::shard::{PARTIAL_KIND, PartialRun, SweepBatch};
 
@@ -35,6 +33,8 @@ pub struct RunRequest {
 pub struct Rerun {
     pub file: String,
     pub inputs: EmbeddedInputs,
+    /// The treasury commitments the scorecard's own advice drew on (`--advise`), if any.
+    pub advice_commitments: Option<serde_json::Value>,
 }
 
 /// A run whose inputs are loaded and checked.
@@ -43,27 +43,23 @@ pub struct PreparedRun {
     pub inputs_hash: String,
     /// The resolved inputs the hash covers (embedded in sharded partial results).
     pub inputs: ResolvedInputs,
-    /// The treasury commitments beside them, as read (embedded in the scorecard).
-    pub commitments: Option<serde_json::Value>,
 }
 
 /// Loads and checks the policy, deployment and scenario of `request`, applying its
 /// overrides; the inputs hash is computed at load time, in `config`. With `rare_events`
 /// the setup importance-samples the tail drivers (a scenario without capital is an error).
 pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
-    let (inputs, commitments) = match &request.from {
-        Some(from) => (
-            RunInputs::rerun(from.inputs.resolved.clone(), &request.overrides, &from.file)?,
-            from.inputs.commitments.clone(),
-        ),
+    let inputs = match &request.from {
+        Some(from) => {
+            RunInputs::rerun(from.inputs.resolved.clone(), &request.overrides, &from.file)?
+        }
         None => {
             let source = ConfigSource::new(request.config_dir.clone())?;
-            let inputs = source.load_run(
+            source.load_run(
                 &request.scenario,
                 request.policy.as_deref(),
                 &request.overrides,
-            )?;
-            (inputs, Some(commitments_json(&source)?))
+            )?
         }
     };
     let mut setup = Setup::new(inputs.scenario, inputs.policy)?;
@@ -78,16 +74,7 @@ pub fn prepare(request: &RunRequest) -> Result<PreparedRun> {
         setup,
         inputs_hash: inputs.inputs_hash,
         inputs: inputs.resolved,
-        commitments,
     })
-}
-
-/// The treasury commitments of the config source as resolved JSON (defaults filled in).
-fn commitments_json(source: &ConfigSource) -> Result<serde_json::Value> {
-    let file = source.read(COMMITMENTS_FILE)?;
-    let raw: RawCommitments = parse_json(&file.text, &file.display)?;
-    serde_json::to_value(raw)
-        .map_err(|e| Error::Internal(format!("cannot serialise the commitments: {e}")))
 }
 
 /// The batches of one (possibly sharded) run, and how it went.
@@ -161,9 +148,11 @@ pub fn simulate_batches(
 }
 
 /// Simulates one shard of a prepared run and returns its partial result for `merge`.
-/// With `optimizer`, the shard also runs every candidate of the sweep on its paths.
+/// With `optimizer`, the shard also runs every candidate of the sweep on its paths;
+/// `overrides` are the command line's, recorded for the merged scorecard.
 pub fn run_shard(
     prepared: &PreparedRun,
+    overrides: RecordedOverrides,
     shard: Shard,
     optimizer: bool,
     threads: usize,
@@ -197,6 +186,7 @@ pub fn run_shard(
         scenario: prepared.setup.scenario.name.clone(),
         inputs_hash: prepared.inputs_hash.clone(),
         inputs: prepared.inputs.clone(),
+        overrides,
         total_paths: mc.paths,
         shard_index: shard.index,
         shard_count: shard.count,

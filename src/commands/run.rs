@@ -1,15 +1,19 @@
 //! `pmmsim run`: a single run (or one shard of it), the optimizer sweep when asked for or
 //! enabled by the scenario, the `--export-*` files and `--paths-out` rows, and the
-//! throughput report of `--timings`; `--from` reruns the inputs a scorecard embeds. The scorecard is sealed (inputs, options, digest) last.
+//! throughput report of `--timings`; `--advise` simulates the runbook procedures that
+//! answer failed gates; `--from` reruns the inputs a scorecard embeds. The scorecard is sealed (inputs, options, digest) last.
 
 use std::time::Instant;
 
 use crate::app::Progress;
+use crate::app::advise::advise;
 use crate::app::run::{Rerun, RunRequest, prepare, run_shard, simulate_batches};
 use crate::app::sized::{DEFAULT_INITIAL_PATHS, SizePlan, simulate_sized_batches};
 use crate::app::sweep::{optimizer_enabled, sweep};
 use crate::cli::RunArgs;
-use crate::config::Overrides;
+use crate::config::parse::parse_json;
+use crate::config::raw::RawCommitments;
+use crate::config::{COMMITMENTS_FILE, ConfigSource, Overrides};
 use crate::error::{Error, Result};
 use crate::report::output::{emit, format_for, format_name, format_of_extension};
 use crate::report::{self, Format};
@@ -41,6 +45,7 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
                     initial_paths: args.paths.unwrap_or(DEFAULT_INITIAL_PATHS),
                     max_paths: args.max_paths,
                 }),
+                advise: args.advise,
             },
         ),
     };
@@ -86,7 +91,14 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
                     .into(),
             ));
         }
-        let part = run_shard(&prepared, shard, optimizer, args.threads, &progress)?;
+        let part = run_shard(
+            &prepared,
+            recorded,
+            shard,
+            optimizer,
+            args.threads,
+            &progress,
+        )?;
         if let Some(path) = &args.paths_out {
             report::paths::write(&part.batches, path)?;
         }
@@ -135,7 +147,25 @@ pub fn run(args: &RunArgs) -> Result<Outcome> {
             candidates: done.counts.candidates,
         });
     }
-    card.resolved_inputs.commitments = prepared.commitments.clone();
+    if options.advise {
+        let phase_start = Instant::now();
+        let advice = advise(
+            &card,
+            &|| advice_commitments(args, request.from.as_ref()),
+            args.threads,
+            &progress,
+        )?;
+        let simulated = advice.iter().filter(|a| a.change.is_some()).count() as u64;
+        card.advice = Some(advice);
+        phases.push(timings::Phase {
+            name: "advise",
+            wall: phase_start.elapsed(),
+            paths: simulated * mc.paths,
+            path_epochs: simulated * mc.paths * u64::from(mc.epochs),
+            trades_routed: simulated * mc.paths * timings::trades_per_path(setup),
+            candidates: simulated,
+        });
+    }
     card.resolved_inputs.overrides = recorded;
     card.seal()?;
     super::report::write_exports(&card, &args.export.exports())?;
@@ -160,10 +190,31 @@ fn read_from(path: &std::path::Path) -> Result<Rerun> {
     let text = super::read_kind(path, super::FileKind::Scorecard)?;
     let file = path.display().to_string();
     let loaded = crate::diff::load_text(&text, &file)?;
+    let advice_commitments = loaded
+        .card
+        .advice
+        .iter()
+        .flatten()
+        .find_map(|a| a.commitments.clone());
     Ok(Rerun {
         file,
         inputs: loaded.card.resolved_inputs,
+        advice_commitments,
     })
+}
+
+/// The treasury commitments a simulated deployment of the advice draws on: those the
+/// scorecard's own advice used (`--from`), else the config source's file.
+fn advice_commitments(args: &RunArgs, from: Option<&Rerun>) -> Result<Option<serde_json::Value>> {
+    if let Some(from) = from {
+        return Ok(from.advice_commitments.clone());
+    }
+    let source = ConfigSource::new(args.config_dir.clone())?;
+    let file = source.read(COMMITMENTS_FILE)?;
+    let raw: RawCommitments = parse_json(&file.text, &file.display)?;
+    serde_json::to_value(raw)
+        .map(Some)
+        .map_err(|e| Error::Internal(format!("cannot serialise the commitments: {e}")))
 }
 
 /// The Monte Carlo settings the scorecard ran with (a sized run's last look sets the

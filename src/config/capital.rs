@@ -235,13 +235,13 @@ fn check_volatility(
             )
         })
     };
-    if model != "ou" {
-        if let Some((key, _, _)) = ou.iter().find(|(_, value, default)| value != default) {
-            return Err(c.error(
-                &at(key),
-                format!("`{key}` belongs to volatility model `ou`, not `{model}`; remove it"),
-            ));
-        }
+    if model != "ou"
+        && let Some((key, _, _)) = ou.iter().find(|(_, value, default)| value != default)
+    {
+        return Err(c.error(
+            &at(key),
+            format!("`{key}` belongs to volatility model `ou`, not `{model}`; remove it"),
+        ));
     }
     let to_path = param(c, "capitalEfficiency.volatility");
     match model {

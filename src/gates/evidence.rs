@@ -91,12 +91,12 @@ impl Evidence {
         match self {
             Evidence::Normal { se } => {
                 let se = se.unwrap_or(f64::INFINITY);
-                if let Some(m) = metric_se.filter(|m| m.is_finite() && se.is_finite()) {
-                    if !close(m, se) {
-                        return Err(format!(
-                            "its standard error {se} is not the metric's standard error {m}"
-                        ));
-                    }
+                if let Some(m) = metric_se.filter(|m| m.is_finite() && se.is_finite())
+                    && !close(m, se)
+                {
+                    return Err(format!(
+                        "its standard error {se} is not the metric's standard error {m}"
+                    ));
                 }
                 Ok(Interval {
                     lo: value - z * se,

@@ -11,11 +11,13 @@
 //! - `evidence`: what a gate's interval rests on, stored with it so a reader can
 //!   recompute the interval from the metric's value;
 //! - `spec`: the gates a policy asks of a scenario, without outcomes (what `diff` expects);
-//! - `capital`, `routing`: the policy's gates, built from per-path outcomes.
+//! - `capital`, `routing`: the policy's gates, built from per-path outcomes;
+//! - `procedure`: the runbook procedures that answer a failed gate.
 
 mod capital;
 mod estimate;
 mod evidence;
+mod procedure;
 mod routing;
 mod spec;
 mod unbounded;
@@ -23,6 +25,7 @@ mod unbounded;
 pub use capital::{capital_gates, capital_gates_weighted};
 pub use estimate::{Confidence, GateEstimate};
 pub use evidence::{Evidence, close, order_statistic_ranks};
+pub use procedure::Procedure;
 pub use routing::routing_gates;
 pub use spec::{GateSpec, gate_specs};
 

@@ -2,8 +2,8 @@
 //! parameters whose `new()` returns `Result`, and a `step` that takes the RNG (or the
 //! random draws) from its caller. No model piece makes its own RNG or reads config files.
 
-pub mod breaker;
 pub mod allocation;
+pub mod breaker;
 pub mod capital;
 pub mod flow;
 pub mod graph;

@@ -256,6 +256,14 @@ fn gates(out: &mut String, card: &Scorecard) {
         }
         out.push_str("</table>");
     }
+    let runbook = super::advice::lines(card);
+    if !runbook.is_empty() {
+        out.push_str("<h3>Runbook</h3><ul id=\"runbook\">");
+        for line in runbook {
+            let _ = write!(out, "<li>{}</li>", escape(&line));
+        }
+        out.push_str("</ul>");
+    }
     out.push_str("</section>\n");
 }
 

@@ -30,6 +30,7 @@ fn render(card: &Scorecard) -> String {
     let mut out = String::new();
     header(&mut out, card);
     gates(&mut out, &card.gates);
+    runbook(&mut out, card);
     let routing = catalog.rows(Section::Routing, View::Markdown);
     let paths = card.inputs.paths;
     metric_table(&mut out, "Routing (mean over paths)", &routing, paths);
@@ -161,6 +162,18 @@ fn gates(out: &mut String, gates: &[Gate]) {
                 super::gate_paths_needed(g),
             ],
         );
+    }
+}
+
+/// The runbook procedures answering the failed gates (and the advice, after `--advise`).
+fn runbook(out: &mut String, card: &Scorecard) {
+    let lines = super::advice::lines(card);
+    if lines.is_empty() {
+        return;
+    }
+    out.push_str("\n#### Runbook\n\n");
+    for line in lines {
+        let _ = writeln!(out, "- {}", cell(&line));
     }
 }
 

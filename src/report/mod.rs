@@ -7,6 +7,7 @@
 //! the alerting rules and their promtool tests; `output` writes the bytes;
 //! `number` writes every number a person reads (table, Markdown, HTML).
 
+pub mod advice;
 pub mod alert_rules;
 pub mod alert_tests;
 pub mod csv;

@@ -203,6 +203,16 @@ fn render(card: &Scorecard) -> String {
         ]);
     }
     out.push_str(&gates.to_string());
+    let runbook = super::advice::lines(card);
+    if !runbook.is_empty() {
+        out.push_str("\n\nRunbook\n");
+        for line in runbook {
+            out.push_str("  ");
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out.pop();
+    }
     out.push_str("\n\nWorst pools (post-arbitrage peak deviation)\n");
     let mut worst = new_table(&[
         "chain",

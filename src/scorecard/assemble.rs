@@ -138,6 +138,7 @@ pub fn assemble_at(
         optimizer: None,
         sizing: None,
         rare_events: rare::report(setup, &paths, weights),
+        advice: None,
         resolved_inputs: EmbeddedInputs::new(inputs.clone()),
         digest: String::new(),
         run_info,

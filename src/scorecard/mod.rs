@@ -6,6 +6,7 @@
 //! embeds the inputs it was run from and a content digest (`seal`). `catalog`
 //! lists its metrics once for every output format.
 
+pub mod advice;
 pub mod assemble;
 pub mod build;
 pub mod capital;
@@ -58,6 +59,10 @@ pub struct Scorecard {
     /// effective sample size and the variance reduction; absent for a plain run.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rare_events: Option<rare::RareEventsReport>,
+    /// `run --advise`: for each runbook procedure answering a failed gate, the posture
+    /// simulated after it on the same paths and the gates then; absent without `--advise`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub advice: Option<Vec<advice::ProcedureAdvice>>,
     /// The inputs the scorecard was run from, in full (`pmmsim run --from` reruns them).
     pub resolved_inputs: seal::EmbeddedInputs,
     /// SHA-256 of the canonical JSON (sorted keys, no whitespace) of this scorecard without

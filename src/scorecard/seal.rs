@@ -1,6 +1,6 @@
 //! What makes a scorecard self-describing: the inputs it was run from (scenario, policy
-//! and deployment as resolved, the treasury commitments beside them, the command-line
-//! overrides and run options), and a content digest, SHA-256 of the canonical JSON of the
+//! and deployment as resolved, the treasury commitments when the runbook deploys from
+//! them, the command-line overrides and run options), and a content digest, SHA-256 of the canonical JSON of the
 //! scorecard without `run_info` and without the digest itself. `diff` and `run --from`
 //! refuse a scorecard whose digest or inputs hash does not match what it holds.
 
@@ -15,14 +15,11 @@ use crate::error::{Error, InputError, Result};
 /// The inputs a scorecard was run from: enough to run it again (`pmmsim run --from`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmbeddedInputs {
-    /// The scenario (command-line overrides applied, defaults filled in), the policy and
-    /// the deployment status: what `inputs.inputs_hash` covers.
+    /// The scenario (command-line overrides applied, defaults filled in), the policy, the
+    /// deployment status and, when a runbook action deploys treasury liquidity, the
+    /// commitments: what `inputs.inputs_hash` covers.
     #[serde(flatten)]
     pub resolved: ResolvedInputs,
-    /// The treasury liquidity commitments read beside them (checked by `validate`; a run
-    /// does not use them); `null` when the run did not read them (a merged run).
-    #[schemars(with = "Option<serde_json::Value>")]
-    pub commitments: Option<Value>,
     /// The command-line overrides, already applied to `scenario`.
     pub overrides: RecordedOverrides,
     /// How the run was made.
@@ -59,6 +56,10 @@ pub struct RunOptions {
     pub rare_events: bool,
     /// `--precision`: the sized run's first look and path budget.
     pub precision: Option<Precision>,
+    /// `--advise`: the runbook procedures answering failed gates were simulated
+    /// (written only when true).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advise: bool,
 }
 
 /// A sized run's plan.
@@ -78,16 +79,16 @@ impl RunOptions {
                 initial_paths: s.looks.first().map_or(0, |l| l.paths),
                 max_paths: s.max_paths,
             }),
+            advise: card.advice.is_some(),
         }
     }
 }
 
 impl EmbeddedInputs {
-    /// `resolved` with nothing known yet of commitments, overrides or options.
+    /// `resolved` with nothing known yet of overrides or options.
     pub fn new(resolved: ResolvedInputs) -> Self {
         Self {
             resolved,
-            commitments: None,
             overrides: RecordedOverrides::default(),
             options: RunOptions::default(),
         }

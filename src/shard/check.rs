@@ -244,6 +244,9 @@ const NON_NEG: (f64, f64) = (0.0, f64::INFINITY);
 /// A share, with room for rounding.
 const SHARE: (f64, f64) = (0.0, 1.0 + 1e-9);
 
+/// One per-pool, per-chain or per-link array of a batch's totals to check: its name, its
+/// values, the length the deployment gives it, what one entry is, and its allowed range.
+type ArrayCheck<'a> = (&'a str, &'a Vec<f64>, usize, &'a str, (f64, f64));
 impl Shape {
     fn of(setup: &Setup) -> Self {
         let g = &setup.graph;
@@ -405,7 +408,7 @@ impl Shape {
     }
 
     fn totals(&self, t: &BatchTotals, at: &str, file: &str) -> Result<(), InputError> {
-        let arrays: [(&str, &Vec<f64>, usize, &str, (f64, f64)); 9] = [
+        let arrays: [ArrayCheck; 9] = [
             (
                 "pool_net_flow",
                 &t.pool_net_flow,

@@ -17,6 +17,7 @@ use crate::config::{ResolvedInputs, RunInputs};
 use crate::engine::outcome::CapitalOutcome;
 use crate::engine::{BatchResult, Setup, Shard};
 use crate::error::{Error, InputError, Result};
+use crate::scorecard::seal::RecordedOverrides;
 
 /// `kind` of a partial-result file.
 pub const PARTIAL_KIND: &str = "pmmsim-partial-run";
@@ -57,6 +58,10 @@ pub struct PartialRun {
     pub scenario: String,
     pub inputs_hash: String,
     pub inputs: ResolvedInputs,
+    /// The command-line overrides of the run (already applied to `inputs`), for the merged
+    /// scorecard to record as the unsharded run does.
+    #[serde(default)]
+    pub overrides: RecordedOverrides,
     /// Paths of the whole run.
     pub total_paths: u64,
     pub shard_index: u64,
@@ -125,6 +130,7 @@ impl PartialRun {
             scenario: self.scenario.clone(),
             inputs_hash: self.inputs_hash.clone(),
             inputs: self.inputs.clone(),
+            overrides: self.overrides,
             total_paths: self.total_paths,
             shard_index: self.shard_index,
             shard_count: self.shard_count,
@@ -246,6 +252,8 @@ pub fn check_same_run(
     )?;
     same("tool_version", &part.tool_version, &first.tool_version)?;
     same("inputs_hash", &part.inputs_hash, &first.inputs_hash)?;
+    let overrides = |p: &PartialRun| serde_json::to_string(&p.overrides).unwrap_or_default();
+    same("overrides", &overrides(part), &overrides(first))?;
     same("shard_count", &part.shard_count, &first.shard_count)?;
     same("total_paths", &part.total_paths, &first.total_paths)?;
     let sweeps = |p: &PartialRun| {

@@ -18,9 +18,9 @@ pub use importance::{PathTilt, mixture_weight};
 
 use crate::config::Policy;
 use crate::config::capital::CapitalSpec;
-use crate::model::breaker::{BreakerLevel, BreakerPolicy};
 use crate::config::runbook::AllocationMode;
 use crate::model::allocation::YieldWindow;
+use crate::model::breaker::{BreakerLevel, BreakerPolicy};
 use crate::model::capital::{AllocationTargets, Buckets, SleeveParams};
 use crate::model::redemptions::HawkesState;
 use crate::model::runbook::{RunbookState, RunbookTally};

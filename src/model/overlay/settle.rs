@@ -297,7 +297,7 @@ impl Overlay<'_> {
     ) -> AllocationTargets {
         let rb = &self.spec.runbook;
         let total = b.total();
-        if !(total > 0.0) {
+        if total.is_nan() || total <= 0.0 {
             return targets;
         }
         let mut leverage = state.cap_leverage(rb, targets.leverage);
