@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::{forge, pmmsim, run_json, tol, write_json};
+use common::{forge, pmmsim, repo_path, run_json, tol, write_json};
 use predicates::prelude::*;
 use serde_json::{Value, json};
 
@@ -541,4 +541,53 @@ fn different_schema_versions_are_refused() {
     let text = format!("schema_version {next}");
     rejected(&good, &future, &future, &[&text, "differs"]);
     rejected(&future, &future, &future, &[&text]);
+}
+
+const EDITED: &str = "tests/cmd/diff-refuses-edited-scorecards.in";
+
+/// Writes the scorecards of the edited-scorecard CLI case
+/// (`tests/cmd/diff-refuses-edited-scorecards.md`): a base whose gates all pass and the
+/// edits of issue #12, resealed where a forger would reseal. Regenerate after a change of
+/// the scorecard format:
+/// `cargo test --release --test diff -- --ignored regenerate_edited_scorecards`.
+#[test]
+#[ignore = "writes the fixtures of a CLI case"]
+fn regenerate_edited_scorecards() {
+    let dir = repo_path(EDITED);
+    std::fs::create_dir_all(&dir).expect("fixture folder");
+    let base = all_gates_pass();
+    write_json(&dir, "base.json", &base);
+    // The liquidation probability edited to 0.05 under its passing gate, resealed.
+    write_json(
+        &dir,
+        "liquidation-edited.json",
+        &edited(&base, "capital", "liquidation_probability", 0.05, None),
+    );
+    // The same edit with the gate re-derived from it: a consistent forgery of a worse run.
+    write_json(
+        &dir,
+        "liquidation-forged.json",
+        &edited(
+            &base,
+            "capital",
+            "liquidation_probability",
+            0.05,
+            Some("liquidation"),
+        ),
+    );
+    // capture_mean edited to 0.9 under its passing corridor gate, resealed.
+    write_json(
+        &dir,
+        "capture-edited.json",
+        &edited(&base, "routing", "capture_mean", 0.9, None),
+    );
+    // Every gate removed, resealed.
+    let mut none = base.clone();
+    none["gates"] = json!([]);
+    forge::reseal(&mut none);
+    write_json(&dir, "gates-removed.json", &none);
+    // A metric edited without a new digest.
+    let mut unsealed = base.clone();
+    unsealed["routing"]["fees_total"] = json!(1.0);
+    write_json(&dir, "fees-edited-unsealed.json", &unsealed);
 }
