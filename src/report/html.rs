@@ -248,8 +248,11 @@ fn gates(out: &mut String, card: &Scorecard) {
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"{class}\">{}</td></tr>",
                 escape(&g.name),
                 escape(&g.metric),
-                num(g.threshold),
-                num(g.value),
+                escape(&super::gate_threshold(g)),
+                escape(&super::number::value(
+                    super::number::Kind::of_metric(&g.metric),
+                    g.value
+                )),
                 escape(&gate_interval(g)),
                 escape(&gate_result(g))
             );

@@ -155,7 +155,7 @@ fn gates(out: &mut String, gates: &[Gate]) {
             &[
                 format!("`{}`", cell(&g.name)),
                 format!("`{}`", cell(&g.metric)),
-                format!("`{}`", g.describe_threshold()),
+                format!("`{}`", super::gate_threshold(g)),
                 number::value(Kind::of_metric(&g.metric), g.value),
                 super::gate_interval(g),
                 gate_result(g),

@@ -118,6 +118,39 @@ pub fn gate_interval(g: &crate::gates::Gate) -> String {
     )
 }
 
+/// A gate's threshold in its metric's notation, without trailing zeros: `<= 2%`,
+/// `in [10%, 30%]`, `<= 0.25`, `>= $0`.
+pub fn gate_threshold(g: &crate::gates::Gate) -> String {
+    use crate::gates::Comparison;
+    let kind = number::Kind::of_metric(&g.metric);
+    let show = |v: f64| trim_zeros(&number::value(kind, v));
+    match g.comparison {
+        Comparison::AtMost => format!("<= {}", show(g.threshold)),
+        Comparison::AtLeast => format!(">= {}", show(g.threshold)),
+        Comparison::Within => format!(
+            "in [{}, {}]",
+            show(g.threshold),
+            show(g.threshold_high.unwrap_or(f64::INFINITY))
+        ),
+    }
+}
+
+/// `2.00%` as `2%`, `0.2500` as `0.25`, `$1.50M` as `$1.5M`: the zeros after a decimal
+/// point dropped (a threshold is exact; it has no error to round to).
+fn trim_zeros(text: &str) -> String {
+    let Some(end) = text.rfind(|c: char| c.is_ascii_digit()) else {
+        return text.to_string();
+    };
+    let (number, suffix) = text.split_at(end + 1);
+    if !number.contains('.') {
+        return text.to_string();
+    }
+    format!(
+        "{}{suffix}",
+        number.trim_end_matches('0').trim_end_matches('.')
+    )
+}
+
 /// A confidence level as a percentage without trailing zeros: `95%`, `99.5%`.
 pub fn percent(level: f64) -> String {
     let text = format!("{:.4}", level * 100.0);
@@ -131,5 +164,20 @@ pub fn gate_paths_needed(g: &crate::gates::Gate) -> String {
         (crate::gates::Verdict::Inconclusive, Some(n)) => format!("~{n} paths"),
         (crate::gates::Verdict::Inconclusive, None) => "not resolvable by paths".into(),
         _ => "-".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim_zeros;
+
+    #[test]
+    fn a_threshold_drops_the_zeros_after_its_point_only() {
+        assert_eq!(trim_zeros("2.00%"), "2%");
+        assert_eq!(trim_zeros("0.2500"), "0.25");
+        assert_eq!(trim_zeros("$1.50M"), "$1.5M");
+        assert_eq!(trim_zeros("1,000"), "1,000");
+        assert_eq!(trim_zeros("200"), "200");
+        assert_eq!(trim_zeros("n/a"), "n/a");
     }
 }

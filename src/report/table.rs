@@ -195,7 +195,7 @@ fn render(card: &Scorecard) -> String {
         gates.add_row(vec![
             g.name.clone(),
             g.metric.clone(),
-            g.describe_threshold(),
+            super::gate_threshold(g),
             number::value(Kind::of_metric(&g.metric), g.value),
             super::gate_interval(g),
             super::gate_result(g),

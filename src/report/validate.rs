@@ -78,7 +78,7 @@ fn tables(r: &ValidationReport) -> String {
                 s.scenario.clone(),
                 gate.name.clone(),
                 gate.metric.clone(),
-                gate.describe_threshold(),
+                super::gate_threshold(gate),
                 number::value(Kind::of_metric(&gate.metric), gate.value),
                 super::gate_interval(gate),
                 gate.paths.to_string(),
