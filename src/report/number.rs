@@ -36,6 +36,11 @@ impl Kind {
     /// returns, probabilities, frequencies, drawdowns and capture shares are percentages;
     /// costs, volumes, fees, PnL and capital are money.
     pub fn of_metric(name: &str) -> Self {
+        // A ratio of two figures (`intervention_cost_total at 2x volume / at 1x`) is a
+        // plain number whatever its figures are.
+        if name.contains(" / ") {
+            return Kind::Plain;
+        }
         let n = name.rsplit('.').next().unwrap_or(name);
         let percent = n.starts_with("roi_")
             || n.starts_with("capture_")
@@ -457,6 +462,10 @@ mod tests {
         assert_eq!(Kind::of_metric("liquidation_probability"), Kind::Percent);
         assert_eq!(Kind::of_metric("capital.max_drawdown_p95"), Kind::Percent);
         assert_eq!(Kind::of_metric("routing.volume_total"), Kind::Usd);
+        assert_eq!(
+            Kind::of_metric("intervention_cost_total at 2x volume / at 1x"),
+            Kind::Plain
+        );
         assert_eq!(
             Kind::of_metric("peak_deviation_bps_post_bot_p95"),
             Kind::Plain
