@@ -18,6 +18,8 @@ use pmmsim::model::graph::{Graph, Hop, amm_output, link_output};
 use pmmsim::model::routing::{
     Conditions, EpochFlows, RouterScratch, RoutingLayer, RoutingParams, RoutingState,
 };
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 const HUB: u64 = 138;
 
@@ -681,4 +683,109 @@ fn bot_moves_inventory_toward_target() {
     layer.step(&mut state, &down, &[], &mut flows, &mut scratch);
     assert_eq!(state.pools[0].quote, before[0]);
     assert!(state.pools[1].quote < before[1]);
+}
+
+/// Random trades between random endpoints of `graph`, log-uniform from 100 USD to
+/// `max_size`.
+fn random_trades(graph: &Graph, rng: &mut ChaCha8Rng, n: usize, max_size: f64) -> Vec<Trade> {
+    let endpoints = graph.endpoints.len() as u16;
+    (0..n)
+        .map(|_| Trade {
+            src: rng.random_range(0..endpoints),
+            dst: rng.random_range(0..endpoints),
+            size: 100.0 * (max_size / 100.0).powf(rng.random::<f64>()),
+        })
+        .collect()
+}
+
+#[test]
+fn the_router_never_gives_a_trader_less_than_chunk_by_chunk_water_filling() {
+    // The router sends a trade whole down its best route when water-filling would give
+    // that route every chunk; otherwise it water-fills chunk by chunk. On random trades
+    // from random pool states of the shipped graphs (deployed and design, calm and with
+    // dearer, slower or downed links), it must deliver at least what executing every
+    // chunk one after the other delivers, and sometimes strictly more (one link fixed
+    // cost instead of one per chunk).
+    let source = ConfigSource::default();
+    let policy = source.policy(None).expect("shipped policy");
+    let deployment = source.deployment().expect("shipped deployment");
+    let mut rng = ChaCha8Rng::seed_from_u64(13);
+    let (mut compared, mut whole, mut better) = (0usize, 0usize, 0usize);
+    for name in [
+        "chain138_deployed_capital_efficiency",
+        "hub_only_11",
+        "full_quote_1_56_137",
+        "bridge_shock_137_56",
+    ] {
+        let scenario = source
+            .scenario(name, &deployment, &policy)
+            .expect("shipped scenario");
+        let router = scenario.router;
+        let graph = Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths)
+            .expect("graph builds");
+        let layer = RoutingLayer::new(
+            &graph,
+            RoutingParams {
+                router,
+                arbitrage: scenario.arbitrage,
+                bot: scenario.bot,
+            },
+        );
+        let depth = graph.pools.iter().map(|p| p.depth).fold(0.0, f64::max);
+        for round in 0..4 {
+            let mut cond = Conditions::calm(&graph);
+            if round >= 2 {
+                for l in 0..graph.links.len() {
+                    cond.link_cost[l] = rng.random_range(1.0..4.0);
+                    cond.link_latency[l] = rng.random_range(1.0..3.0);
+                    cond.link_down[l] = rng.random::<f64>() < 0.2;
+                }
+            }
+            // A random state: the pools pushed around by a few hundred trades.
+            let mut state = RoutingState::new(&graph);
+            let mut flows = EpochFlows::new(&graph);
+            let mut scratch = RouterScratch::default();
+            for t in random_trades(&graph, &mut rng, 300, 0.2 * depth) {
+                layer.route_trade_chunk_by_chunk(&mut state, &cond, t, &mut flows, &mut scratch);
+            }
+            for trade in random_trades(&graph, &mut rng, 250, 0.5 * depth) {
+                let (mut ours, mut reference) = (state.clone(), state.clone());
+                let mut ours_flows = EpochFlows::new(&graph);
+                let mut ref_flows = EpochFlows::new(&graph);
+                layer.route_trade(&mut ours, &cond, trade, &mut ours_flows, &mut scratch);
+                layer.route_trade_chunk_by_chunk(
+                    &mut reference,
+                    &cond,
+                    trade,
+                    &mut ref_flows,
+                    &mut scratch,
+                );
+                let slack = tol::ROUTER_QUALITY_REL * trade.size;
+                assert!(
+                    ours_flows.delivered >= ref_flows.delivered - slack,
+                    "{name}, round {round}, {trade:?}: the router delivers {} but chunk by \
+                     chunk delivers {} (volumes {} and {})",
+                    ours_flows.delivered,
+                    ref_flows.delivered,
+                    ours_flows.volume,
+                    ref_flows.volume
+                );
+                compared += 1;
+                whole += usize::from(
+                    ours_flows.used_routes().len() == 1
+                        && ours_flows.volume == trade.size
+                        && ref_flows.volume == trade.size,
+                );
+                better += usize::from(ours_flows.delivered > ref_flows.delivered + slack);
+            }
+        }
+    }
+    // The comparison must exercise both branches: trades sent whole, and trades the
+    // router sends chunk by chunk (where it is the reference, bit for bit).
+    assert!(compared == 4 * 4 * 250, "{compared} trades compared");
+    assert!(
+        whole > compared / 4,
+        "only {whole} of {compared} trades went whole"
+    );
+    assert!(better > 0, "no trade was routed better than chunk by chunk");
 }

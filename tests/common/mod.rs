@@ -124,6 +124,13 @@ pub mod tol {
     /// impacts, plus [`QUOTE_FLOAT_REL`] of a chunk.
     pub const WATER_FILL_CHUNK_IMPACTS: f64 = 1.0;
 
+    /// Relative to the trade size: rounding allowed when comparing what the router and
+    /// the chunk-by-chunk reference deliver to a trader. Sending a trade whole and in
+    /// chunks prices the same PMM integral in a different order of operations (each
+    /// exact to about 1e-16); real differences from the route choice or a saved fixed
+    /// cost are 1e-6 of the size and up.
+    pub const ROUTER_QUALITY_REL: f64 = 1e-9;
+
     /// Relative to the chunk size: floating-point slack added to
     /// [`WATER_FILL_CHUNK_IMPACTS`] for rounding in the quotes (a quote is a chain of a
     /// few pool, fee and link evaluations, each exact to about 1e-16).

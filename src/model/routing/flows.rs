@@ -13,8 +13,11 @@ pub struct EpochFlows {
     pub captured: f64,
     /// Volume that found no route within the router's cost limit, USD.
     pub stalled: f64,
-    /// Chunks routed through more than one of our pools on one chain.
+    /// Chunks routed through more than one of our pools on one chain (a trade sent
+    /// whole down one route counts as its `router.chunks` chunks).
     pub reflexive_routes: u32,
+    /// Output delivered to the traders, USD: what they received for `volume`.
+    pub delivered: f64,
     /// Per pool: sum of |change in quote inventory| from every operation, USD.
     pub pool_abs_change: Vec<f64>,
     /// Per pool: net change of quote inventory from routing alone, USD.
@@ -74,6 +77,7 @@ impl EpochFlows {
         self.captured = 0.0;
         self.stalled = 0.0;
         self.reflexive_routes = 0;
+        self.delivered = 0.0;
         self.net_stable_sold = 0.0;
         self.value_change = 0.0;
         self.dev_pre_arb = 0.0;

@@ -1,7 +1,8 @@
 //! The routing layer of one path and one epoch: the router (up to K cheapest candidate
-//! routes per trade, water-filled in chunks), then the arbitrage step, then the inventory
-//! bot. It mutates the pools and reports flows; it draws no random numbers (trades come
-//! in from `flow`) and keeps no history (the engine accumulates what it reports).
+//! routes per trade, sent whole or water-filled in chunks), then the arbitrage step (its
+//! amount in closed form), then the inventory bot. It mutates the pools and reports
+//! flows; it draws no random numbers (trades come in from `flow`) and keeps no history
+//! (the engine accumulates what it reports).
 //!
 //! - `state`: the pools' mutable state and the epoch's conditions;
 //! - `flows`: what one epoch did;

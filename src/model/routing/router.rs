@@ -1,6 +1,7 @@
 //! The router: for each trade, up to K candidate routes ranked by their quote for one
-//! chunk, then chunk after chunk sent to whichever route currently pays the most
-//! (water-filling), executing each chunk through pools, links and AMMs.
+//! chunk; then the whole trade down the best route when water-filling would give it
+//! every chunk, else chunk after chunk sent to whichever route currently pays the most
+//! (water-filling), executing each leg through pools, links and AMMs.
 //!
 //! The inner loops walk the compiled routes of [`RoutePlan`] and read prices from the
 //! epoch's [`EpochPrices`]; both give exactly the bits of pricing each hop from the
@@ -24,6 +25,15 @@ struct Chosen {
     out: f64,
     touch: u128,
     fresh: bool,
+}
+
+/// A part of a trade sent down one route: `amount` USD, counted as `chunks` of the
+/// trade's chunks (all of them when the trade goes whole, else one).
+#[derive(Debug, Clone, Copy)]
+struct Leg {
+    route: u32,
+    amount: f64,
+    chunks: u32,
 }
 
 /// Scratch space of one thread's router: the chosen routes of the trade being routed
@@ -122,19 +132,23 @@ impl RoutingLayer<'_> {
         x
     }
 
-    /// Executes `x` along `route`, updating pools (and their prices), AMMs and flows;
-    /// returns the output.
+    /// Executes `leg`, updating pools (and their prices), AMMs and flows; returns the
+    /// output.
     #[inline(always)]
     fn execute(
         &self,
         state: &mut RoutingState,
         cond: &Conditions,
         prices: &mut EpochPrices,
-        route: u32,
-        mut x: f64,
+        leg: Leg,
         flows: &mut EpochFlows,
     ) -> f64 {
-        let input = x;
+        let Leg {
+            route,
+            amount,
+            chunks,
+        } = leg;
+        let (input, mut x) = (amount, amount);
         for step in self.plan.steps(route) {
             x = match *step {
                 Step::Pool { pool, sell_base } => {
@@ -180,15 +194,46 @@ impl RoutingLayer<'_> {
             flows.captured += input;
         }
         if info.reflexive {
-            flows.reflexive_routes += 1;
+            flows.reflexive_routes += chunks;
         }
+        flows.delivered += x;
         x
     }
 
-    /// Routes one trade: picks up to K candidates by their current quote for one chunk,
-    /// then sends chunk after chunk to whichever currently gives the most output
-    /// (water-filling), so the marginal outputs of the used routes end up equal to within
-    /// one chunk. A chunk whose best output costs more than `max_cost` stalls.
+    /// Whether water-filling would send every chunk of the trade to the best route:
+    /// its last chunk still pays at least the runner-up's first chunk and the stall
+    /// floor, and the whole trade costs no more than `max_cost`. Outputs are concave in
+    /// the amount sent, so every earlier chunk pays more than the last. Then the trade
+    /// is executed in one piece, which the PMM curve prices as the sum of its chunks
+    /// and which crosses each link once (one fixed cost instead of one per chunk).
+    #[inline(always)]
+    fn best_takes_all(
+        &self,
+        prices: &EpochPrices,
+        amms: &[[f64; 2]],
+        chosen: &[Chosen],
+        size: f64,
+        chunk: f64,
+        floor: f64,
+    ) -> bool {
+        let Some(best) = chosen.first() else {
+            return false;
+        };
+        let runner_up = chosen.get(1).map_or(0.0, |c| c.out);
+        let whole = self.quote_fast(prices, amms, best.route, size);
+        if whole < size * (1.0 - self.params.router.max_cost) {
+            return false;
+        }
+        let last = whole - self.quote_fast(prices, amms, best.route, size - chunk);
+        last >= runner_up.max(floor)
+    }
+
+    /// Routes one trade: picks up to K candidates by their current quote for one chunk.
+    /// If water-filling would give the best of them every chunk, sends the trade down
+    /// it whole (see `best_takes_all`); otherwise sends chunk after chunk to whichever
+    /// currently gives the most output (water-filling), so the marginal outputs of the
+    /// used routes end up equal to within one chunk. A chunk whose best output costs
+    /// more than `max_cost` stalls.
     ///
     /// A chosen route's quote is recomputed only after a chunk went through a pool or
     /// AMM it shares with the executed route; otherwise the state it reads is unchanged
@@ -214,6 +259,37 @@ impl RoutingLayer<'_> {
         trade: Trade,
         flows: &mut EpochFlows,
         scratch: &mut RouterScratch,
+    ) {
+        self.route_with(state, cond, trade, flows, scratch, true);
+    }
+
+    /// Routes one trade by water-filling alone, executing every chunk one after the
+    /// other, even when one route takes them all: the router as it was before trades
+    /// could be sent whole. Kept as the reference the router's quality is checked
+    /// against (it must never give a trader less).
+    pub fn route_trade_chunk_by_chunk(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        trade: Trade,
+        flows: &mut EpochFlows,
+        scratch: &mut RouterScratch,
+    ) {
+        scratch.prices.prepare(self.graph, state, cond);
+        self.route_with(state, cond, trade, flows, scratch, false);
+    }
+
+    /// The router; `single_route` allows sending a trade whole down its best route
+    /// when water-filling would give that route every chunk.
+    #[inline(always)]
+    fn route_with(
+        &self,
+        state: &mut RoutingState,
+        cond: &Conditions,
+        trade: Trade,
+        flows: &mut EpochFlows,
+        scratch: &mut RouterScratch,
+        single_route: bool,
     ) {
         if trade.src == trade.dst || trade.size <= 0.0 {
             return;
@@ -253,6 +329,17 @@ impl RoutingLayer<'_> {
             }
         }
         let floor = chunk * (1.0 - self.params.router.max_cost);
+        if single_route
+            && self.best_takes_all(prices, &state.amms, chosen, trade.size, chunk, floor)
+        {
+            let whole = Leg {
+                route: chosen[0].route,
+                amount: trade.size,
+                chunks: u32::try_from(chunks).unwrap_or(u32::MAX),
+            };
+            self.execute(state, cond, prices, whole, flows);
+            return;
+        }
         for done in 0..chunks {
             let mut best: Option<Chosen> = None;
             for c in chosen.iter_mut() {
@@ -268,7 +355,12 @@ impl RoutingLayer<'_> {
                 flows.stalled += chunk * (chunks - done) as f64;
                 return;
             };
-            self.execute(state, cond, prices, best.route, chunk, flows);
+            let leg = Leg {
+                route: best.route,
+                amount: chunk,
+                chunks: 1,
+            };
+            self.execute(state, cond, prices, leg, flows);
             for c in chosen.iter_mut() {
                 c.fresh &= c.touch & best.touch == 0;
             }
