@@ -101,6 +101,21 @@ fn params(chunks: usize, arb_threshold_bps: f64) -> RoutingParams {
     }
 }
 
+/// The routing graph of a checked scenario, built as a run builds it.
+fn shipped_graph(scenario: &Scenario) -> Graph {
+    let router = scenario.router;
+    Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths).expect("graph builds")
+}
+
+/// A checked scenario's own router, arbitrage and bot settings.
+fn scenario_params(scenario: &Scenario) -> RoutingParams {
+    RoutingParams {
+        router: scenario.router,
+        arbitrage: scenario.arbitrage,
+        bot: scenario.bot,
+    }
+}
+
 /// Index into `graph.endpoints` of `(chain, token)`.
 fn endpoint(graph: &Graph, chain: u64, token: &str) -> u16 {
     let node = graph
@@ -384,18 +399,9 @@ fn downed_link_in_a_shipped_scenario_under_random_flow() {
     let scenario = source
         .scenario("full_quote_1_56_137", &deployment, &policy)
         .expect("shipped scenario");
-    let router = scenario.router;
-    let graph =
-        Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths).expect("graph builds");
+    let graph = shipped_graph(&scenario);
     let flow = OrderFlow::new(&graph, &scenario.flow).expect("order flow builds");
-    let layer = RoutingLayer::new(
-        &graph,
-        RoutingParams {
-            router,
-            arbitrage: scenario.arbitrage,
-            bot: scenario.bot,
-        },
-    );
+    let layer = RoutingLayer::new(&graph, scenario_params(&scenario));
     let run = |cond: &Conditions| {
         let mut rng = path_rng(7, 0);
         let mut state = RoutingState::new(&graph);
@@ -445,10 +451,8 @@ fn scenario_with(graph_mode: &str, deployment: &Deployment) -> Scenario {
 
 /// Routes trades from Polygon USDT to the other chains' anchors; returns the flows.
 fn route_from_polygon_usdt(scenario: &Scenario) -> (Graph, EpochFlows) {
-    let router = scenario.router;
-    let graph =
-        Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths).expect("graph builds");
-    let layer = RoutingLayer::new(&graph, params(router.chunks, 40.0));
+    let graph = shipped_graph(scenario);
+    let layer = RoutingLayer::new(&graph, params(scenario.router.chunks, 40.0));
     let src = endpoint(&graph, 137, "USDT");
     let dsts = [
         endpoint(&graph, 56, "USDT"),
@@ -720,17 +724,8 @@ fn the_router_never_gives_a_trader_less_than_chunk_by_chunk_water_filling() {
         let scenario = source
             .scenario(name, &deployment, &policy)
             .expect("shipped scenario");
-        let router = scenario.router;
-        let graph = Graph::build(&scenario.graph, router.max_hops, 2 * router.max_paths)
-            .expect("graph builds");
-        let layer = RoutingLayer::new(
-            &graph,
-            RoutingParams {
-                router,
-                arbitrage: scenario.arbitrage,
-                bot: scenario.bot,
-            },
-        );
+        let graph = shipped_graph(&scenario);
+        let layer = RoutingLayer::new(&graph, scenario_params(&scenario));
         let depth = graph.pools.iter().map(|p| p.depth).fold(0.0, f64::max);
         for round in 0..4 {
             let mut cond = Conditions::calm(&graph);
