@@ -775,6 +775,8 @@ fn the_router_never_gives_a_trader_less_than_chunk_by_chunk_water_filling() {
             }
         }
     }
+    // The counts docs/performance.md quotes (shown with `-- --nocapture`).
+    eprintln!("{compared} trades compared, {whole} sent whole, {better} delivered more");
     // The comparison must exercise both branches: trades sent whole, and trades the
     // router sends chunk by chunk (where it is the reference, bit for bit).
     assert!(compared == 4 * 4 * 250, "{compared} trades compared");
