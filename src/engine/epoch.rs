@@ -402,6 +402,6 @@ pub fn capital_outcome(st: &OverlayState, tally: &CapitalTally) -> CapitalOutcom
         collateral_seized: tally.collateral_seized,
         epochs_above_max_ltv: tally.epochs_above_max_ltv,
         min_peg: tally.min_peg,
-        runbook: st_runbook_on.then_some(tally.runbook),
+        runbook: st_runbook_on.then(|| Box::new(tally.runbook)),
     }
 }

@@ -40,8 +40,9 @@ pub struct RoutingOutcome {
     pub reflexive_routes: u64,
     /// Fees earned by our pools, USD.
     pub fees: f64,
-    /// Per chain (graph order): peak over epochs of USD bridged out of the chain.
-    pub chain_peak_outflow: Vec<f64>,
+    /// Per chain (graph order): peak over epochs of USD bridged out of the chain. A boxed
+    /// slice (no spare capacity field): one of these is kept per path.
+    pub chain_peak_outflow: Box<[f64]>,
 }
 
 /// Per-path results of the capital overlay.
@@ -94,9 +95,10 @@ pub struct CapitalOutcome {
     /// Epochs that ended with LTV above the policy's maximum LTV.
     #[serde(default)]
     pub epochs_above_max_ltv: u32,
-    /// What the runbook's actions did; present only when one is on.
+    /// What the runbook's actions did; present only when one is on. Boxed, so a path of a
+    /// scenario without a runbook keeps 8 bytes for it rather than the whole tally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub runbook: Option<crate::model::runbook::RunbookTally>,
+    pub runbook: Option<Box<crate::model::runbook::RunbookTally>>,
 }
 
 /// Per-path results of one path: routing, plus capital when the scenario has it.
@@ -253,4 +255,20 @@ pub struct BatchResult {
     pub first_path: u64,
     pub paths: Vec<PathOutcome>,
     pub totals: BatchTotals,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One `PathOutcome` is kept per path for the scorecard, so its size is the run's
+    /// memory per path (docs/performance.md). The runbook's tally is boxed and the
+    /// per-chain outflows a boxed slice; inlining either again grows every path.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn a_path_outcome_stays_compact() {
+        assert_eq!(std::mem::size_of::<RoutingOutcome>(), 152);
+        assert_eq!(std::mem::size_of::<Option<CapitalOutcome>>(), 184);
+        assert_eq!(std::mem::size_of::<PathOutcome>(), 352);
+    }
 }

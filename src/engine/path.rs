@@ -221,7 +221,7 @@ fn finish_path(
     } else {
         0.0
     };
-    out.chain_peak_outflow = s.chain_peak.clone();
+    out.chain_peak_outflow = s.chain_peak.as_slice().into();
     totals.paths += 1;
     let w = weight;
     for p in 0..s.pool_abs.len() {

@@ -154,7 +154,7 @@ fn deployment_term(
 ) -> capital::AttributionTerm {
     let v: Vec<f64> = outcomes
         .iter()
-        .map(|c| c.runbook.map_or(0.0, |r| r.deployed_usd) / t0)
+        .map(|c| c.runbook.as_ref().map_or(0.0, |r| r.deployed_usd) / t0)
         .collect();
     let share = crate::stats::weighted::mean(&v, weights);
     capital::AttributionTerm {

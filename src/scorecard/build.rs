@@ -17,7 +17,7 @@ pub fn merge_batches<'a>(
 ) -> (Vec<&'a PathOutcome>, BatchTotals) {
     let g = &setup.graph;
     let mut totals = BatchTotals::new(g.pools.len(), g.chains.len(), g.links.len());
-    let mut paths = Vec::new();
+    let mut paths = Vec::with_capacity(batches.iter().map(|b| b.paths.len()).sum());
     for batch in batches {
         totals.merge(&batch.totals);
         paths.extend(batch.paths.iter());

@@ -53,7 +53,10 @@ pub fn runbook_metrics(
     if !runbook.any() {
         return None;
     }
-    let tallies: Vec<RunbookTally> = caps.iter().map(|c| c.runbook.unwrap_or_default()).collect();
+    let tallies: Vec<RunbookTally> = caps
+        .iter()
+        .map(|c| c.runbook.as_deref().copied().unwrap_or_default())
+        .collect();
     let mean = |f: &dyn Fn(&RunbookTally) -> f64| {
         let v: Vec<f64> = tallies.iter().map(f).collect();
         weighted::mean(&v, weights)
