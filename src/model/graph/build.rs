@@ -14,6 +14,14 @@ impl Graph {
     /// chain is missing from the chain list, which the config checks rule out (an
     /// [`Error::Internal`]).
     pub fn build(spec: &GraphSpec, max_hops: usize, candidates: usize) -> Result<Self> {
+        let (mut graph, edges) = Self::nodes_and_edges(spec)?;
+        graph.enumerate_routes(&edges, max_hops, candidates);
+        Ok(graph)
+    }
+
+    /// The graph without its route table, and its edges (per node, in the order the
+    /// route search follows them).
+    pub(super) fn nodes_and_edges(spec: &GraphSpec) -> Result<(Self, Vec<Vec<Edge>>)> {
         let mut graph = Self {
             hub: spec.hub,
             chains: spec.chains.iter().map(|c| c.id).collect(),
@@ -103,8 +111,7 @@ impl Graph {
         graph.add_links(spec, &mut edges);
         graph.add_amms(&mut edges);
         graph.resolve_chains()?;
-        graph.enumerate_routes(&edges, max_hops, candidates);
-        Ok(graph)
+        Ok((graph, edges))
     }
 
     /// Resolves every pool's and link's chain id to its index into `chains`, once, so

@@ -6,6 +6,17 @@ use std::collections::HashMap;
 
 use super::{Edge, Graph, Hop, NodeId, Route, TokenKind, amm_output, link_output};
 
+/// The state of one route search from a source endpoint (see `Graph::dfs`).
+struct RouteSearch<'a> {
+    edges: &'a [Vec<Edge>],
+    /// Per node: how many times it is an endpoint (0: not one).
+    is_endpoint: &'a [usize],
+    visited: Vec<bool>,
+    stack: Vec<Hop>,
+    /// Paths found, by destination node.
+    found: &'a mut [Vec<Vec<Hop>>],
+}
+
 /// Trade size used to rank candidate routes, USD.
 pub const REFERENCE_SIZE: f64 = 10_000.0;
 
@@ -19,25 +30,34 @@ impl Graph {
         let n = self.endpoints.len();
         let mut route_ids: HashMap<Vec<Hop>, u32> = HashMap::new();
         self.pair_routes = vec![Vec::new(); n * n];
+        // How often each node is an endpoint, so one search from a source finds the
+        // paths to every destination at once.
+        let mut endpoint_count = vec![0usize; self.nodes.len()];
+        for &node in &self.endpoints {
+            endpoint_count[node] += 1;
+        }
         for si in 0..n {
+            let src = self.endpoints[si];
+            let mut found_at: Vec<Vec<Vec<Hop>>> = vec![Vec::new(); self.nodes.len()];
+            let mut search = RouteSearch {
+                edges,
+                is_endpoint: &endpoint_count,
+                visited: vec![false; self.nodes.len()],
+                stack: Vec::new(),
+                found: &mut found_at,
+            };
+            search.visited[src] = true;
+            self.dfs(&mut search, src, max_hops, false);
             for di in 0..n {
                 if si == di {
                     continue;
                 }
-                let (src, dst) = (self.endpoints[si], self.endpoints[di]);
-                let mut found: Vec<Vec<Hop>> = Vec::new();
-                let mut stack = Vec::new();
-                let mut visited = vec![false; self.nodes.len()];
-                visited[src] = true;
-                self.dfs(
-                    edges,
-                    src,
-                    dst,
-                    max_hops,
-                    &mut visited,
-                    &mut stack,
-                    &mut found,
-                );
+                let dst = self.endpoints[di];
+                let mut found = if endpoint_count[dst] == 1 {
+                    std::mem::take(&mut found_at[dst])
+                } else {
+                    found_at[dst].clone()
+                };
                 let both_anchors = self.nodes[src].kind == TokenKind::Anchor
                     && self.nodes[dst].kind == TokenKind::Anchor;
                 if both_anchors && self.nodes[src].chain != self.nodes[dst].chain {
@@ -65,30 +85,28 @@ impl Graph {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn dfs(
-        &self,
-        edges: &[Vec<Edge>],
-        at: NodeId,
-        dst: NodeId,
-        left: usize,
-        visited: &mut [bool],
-        stack: &mut Vec<Hop>,
-        found: &mut Vec<Vec<Hop>>,
-    ) {
-        if at == dst {
-            found.push(stack.clone());
+    /// Depth-first search from the source of `search` for every simple path to every
+    /// endpoint within `left` more hops: a path reaching an endpoint is recorded for that
+    /// endpoint as destination and the search goes on past it (toward the others). The
+    /// one destination-dependent rule, a second background-AMM hop only straight into the
+    /// destination, is kept by recording such a step (`dst_only`) and going no further.
+    /// Each destination's paths come out in the order a search for it alone would find
+    /// them (the same edges in the same order, pruned only where that search pruned).
+    fn dfs(&self, search: &mut RouteSearch<'_>, at: NodeId, left: usize, dst_only: bool) {
+        if search.is_endpoint[at] > 0 && !search.stack.is_empty() {
+            search.found[at].push(search.stack.clone());
+        }
+        if dst_only || left == 0 {
             return;
         }
-        if left == 0 {
-            return;
-        }
-        let links_used = stack
+        let links_used = search
+            .stack
             .iter()
             .filter(|h| matches!(h, Hop::Link { .. }))
             .count();
-        for edge in &edges[at] {
-            if visited[edge.to] {
+        let amm_used = search.stack.iter().any(|h| matches!(h, Hop::Amm { .. }));
+        for edge in &search.edges[at] {
+            if search.visited[edge.to] {
                 continue;
             }
             // Endpoints other than the destination are not passed through, except a
@@ -97,20 +115,18 @@ impl Graph {
             if is_link && links_used >= 2 {
                 continue;
             }
-            if is_link && self.left_chain_before(stack, edge.hop) {
+            if is_link && self.left_chain_before(&search.stack, edge.hop) {
                 continue;
             }
-            if matches!(edge.hop, Hop::Amm { .. })
-                && stack.iter().any(|h| matches!(h, Hop::Amm { .. }))
-                && edge.to != dst
-            {
+            let second_amm = matches!(edge.hop, Hop::Amm { .. }) && amm_used;
+            if second_amm && search.is_endpoint[edge.to] == 0 {
                 continue;
             }
-            visited[edge.to] = true;
-            stack.push(edge.hop);
-            self.dfs(edges, edge.to, dst, left - 1, visited, stack, found);
-            stack.pop();
-            visited[edge.to] = false;
+            search.visited[edge.to] = true;
+            search.stack.push(edge.hop);
+            self.dfs(search, edge.to, left - 1, second_amm);
+            search.stack.pop();
+            search.visited[edge.to] = false;
         }
     }
 

@@ -77,3 +77,116 @@ fn a_pool_on_an_unknown_chain_is_an_internal_error_naming_it() {
             .is_err()
     );
 }
+
+/// Every route a brute-force walk finds: all edge sequences of at most `max_hops` hops
+/// from `src` to `dst` that visit no node twice, cross at most two links, never cross back
+/// to a chain already left, and take a second background-AMM hop only as the last hop.
+fn brute_force_routes(
+    graph: &Graph,
+    edges: &[Vec<super::Edge>],
+    src: usize,
+    dst: usize,
+    max_hops: usize,
+) -> Vec<Vec<super::Hop>> {
+    use super::Hop;
+    let link_ends = |hop: Hop| match hop {
+        Hop::Link { link, forward } => {
+            let l = &graph.links[link];
+            Some(if forward { (l.a, l.b) } else { (l.b, l.a) })
+        }
+        _ => None,
+    };
+    let admissible = |nodes: &[usize], hops: &[Hop]| {
+        let distinct = nodes
+            .iter()
+            .enumerate()
+            .all(|(i, n)| !nodes[..i].contains(n));
+        let links: Vec<(u64, u64)> = hops.iter().filter_map(|h| link_ends(*h)).collect();
+        let no_return = links
+            .iter()
+            .enumerate()
+            .all(|(j, (_, to))| links[..j].iter().all(|(from, _)| from != to));
+        let amm_at: Vec<usize> = (0..hops.len())
+            .filter(|i| matches!(hops[*i], Hop::Amm { .. }))
+            .collect();
+        let amms_ok = amm_at.len() <= 1 || (amm_at.len() == 2 && amm_at[1] == hops.len() - 1);
+        distinct && links.len() <= 2 && no_return && amms_ok
+    };
+    let mut found = Vec::new();
+    let mut walks: Vec<(Vec<usize>, Vec<Hop>)> = vec![(vec![src], Vec::new())];
+    for _ in 0..max_hops {
+        let mut next = Vec::new();
+        for (nodes, hops) in walks {
+            for edge in &edges[*nodes.last().expect("a walk has a node")] {
+                let mut n = nodes.clone();
+                let mut h = hops.clone();
+                n.push(edge.to);
+                h.push(edge.hop);
+                if !admissible(&n, &h) {
+                    continue;
+                }
+                if edge.to == dst {
+                    found.push(h);
+                } else {
+                    next.push((n, h));
+                }
+            }
+        }
+        walks = next;
+    }
+    found
+}
+
+#[test]
+fn each_pair_gets_exactly_the_routes_a_brute_force_walk_finds() {
+    // Two anchors on the hub and on two spokes (background AMMs between them), pools for
+    // both anchors on the hub and two spokes, bridges between spokes: many routes per
+    // pair, some through two AMMs or an endpoint on the way.
+    let mut s = spec(&["USDC", "USDT"], &[1, 137, 56], &[1, 137, 56]);
+    for chain in &mut s.chains[1..3] {
+        chain.anchors.push("USDT".into());
+    }
+    let extra = |chain: u64, base: &str, quote: &str| PoolSpec {
+        chain,
+        base: base.into(),
+        quote: quote.into(),
+        ..s.pools[0].clone()
+    };
+    let more = [
+        extra(HUB, "cUSDC", "USDC"),
+        extra(HUB, "cUSDC", "USDT"),
+        extra(1, "cWUSDC", "USDT"),
+        extra(137, "cWUSDC", "USDT"),
+        extra(HUB, "cUSDT", "USDT"),
+        extra(1, "cWUSDT", "USDT"),
+        extra(56, "cWUSDT", "USDC"),
+    ];
+    s.denominations.push("USDT".into());
+    s.pools.extend(more);
+    let max_hops = 8;
+    let graph = Graph::build(&s, max_hops, usize::MAX).expect("builds");
+    let (_, edges) = Graph::nodes_and_edges(&s).expect("builds");
+    let n = graph.endpoints.len();
+    let mut pairs_with_many = 0;
+    for si in 0..n {
+        for di in (0..n).filter(|d| *d != si) {
+            let (src, dst) = (graph.endpoints[si], graph.endpoints[di]);
+            let mut got: Vec<Vec<super::Hop>> = graph
+                .candidates(si, di)
+                .iter()
+                .map(|r| graph.routes[*r as usize].hops.clone())
+                .filter(|h| h.as_slice() != [super::Hop::External])
+                .collect();
+            let mut want = brute_force_routes(&graph, &edges, src, dst, max_hops);
+            pairs_with_many += usize::from(want.len() > 8);
+            let key = |h: &Vec<super::Hop>| format!("{h:?}");
+            got.sort_by_key(key);
+            want.sort_by_key(key);
+            assert_eq!(got, want, "pair {si} -> {di}");
+        }
+    }
+    assert!(
+        pairs_with_many > 10,
+        "the graph is too small to test: {pairs_with_many}"
+    );
+}
