@@ -1,6 +1,6 @@
 //! Whole runs through the engine on one thread: a small routing-only scenario, a small
-//! capital scenario, and the optimizer sweep (every candidate on the same paths) next to
-//! one candidate's run of those paths.
+//! capital scenario, the optimizer sweep (every candidate on the same paths) next to
+//! one candidate's run of those paths, and building a scenario's setup.
 //! Throughput is in path-epochs (times candidates for the sweep).
 
 mod common;
@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use common::setup;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pmmsim::engine::{self, Shard};
+use pmmsim::engine::{self, Setup, Shard};
 use pmmsim::optimizer;
 
 fn scenario(c: &mut Criterion) {
@@ -88,5 +88,19 @@ fn sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, scenario, sweep);
+/// Building a scenario's `Setup` (graph, candidate routes, order flow, shock schedule):
+/// paid once per run, and once per scenario by `validate`.
+fn setup_cost(c: &mut Criterion) {
+    let mut g = c.benchmark_group("setup");
+    g.sample_size(20);
+    for name in ["hub_only_11", "chain138_deployed_capital_efficiency"] {
+        let s = setup(name, 1);
+        g.bench_function(name, |b| {
+            b.iter(|| Setup::new(s.scenario.clone(), s.policy.clone()).expect("setup builds"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, scenario, sweep, setup_cost);
 criterion_main!(benches);
