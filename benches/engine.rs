@@ -69,8 +69,8 @@ fn sweep(c: &mut Criterion) {
             })
         },
     );
-    // The same paths at the scenario's own posture alone: the target is the sweep's 72
-    // candidates at most 2.5x this.
+    // The same paths at the scenario's own posture alone: the target is the sweep's whole
+    // grid at most 2.5x this.
     g.throughput(Throughput::Elements(paths * epochs));
     g.bench_function(format!("{name}/1_candidate_{paths}_paths"), |b| {
         b.iter(|| {
