@@ -10,7 +10,7 @@ use super::{Edge, Graph, Hop, NodeId, Route, TokenKind, amm_output, link_output}
 struct RouteSearch<'a> {
     edges: &'a [Vec<Edge>],
     /// Per node: how many times it is an endpoint (0: not one).
-    is_endpoint: &'a [usize],
+    endpoint_count: &'a [usize],
     visited: Vec<bool>,
     stack: Vec<Hop>,
     /// Paths found, by destination node.
@@ -41,7 +41,7 @@ impl Graph {
             let mut found_at: Vec<Vec<Vec<Hop>>> = vec![Vec::new(); self.nodes.len()];
             let mut search = RouteSearch {
                 edges,
-                is_endpoint: &endpoint_count,
+                endpoint_count: &endpoint_count,
                 visited: vec![false; self.nodes.len()],
                 stack: Vec::new(),
                 found: &mut found_at,
@@ -93,7 +93,7 @@ impl Graph {
     /// Each destination's paths come out in the order a search for it alone would find
     /// them (the same edges in the same order, pruned only where that search pruned).
     fn dfs(&self, search: &mut RouteSearch<'_>, at: NodeId, left: usize, dst_only: bool) {
-        if search.is_endpoint[at] > 0 && !search.stack.is_empty() {
+        if search.endpoint_count[at] > 0 && !search.stack.is_empty() {
             search.found[at].push(search.stack.clone());
         }
         if dst_only || left == 0 {
@@ -109,8 +109,6 @@ impl Graph {
             if search.visited[edge.to] {
                 continue;
             }
-            // Endpoints other than the destination are not passed through, except a
-            // same-chain anchor reached by the background AMM at the start.
             let is_link = matches!(edge.hop, Hop::Link { .. });
             if is_link && links_used >= 2 {
                 continue;
@@ -119,7 +117,7 @@ impl Graph {
                 continue;
             }
             let second_amm = matches!(edge.hop, Hop::Amm { .. }) && amm_used;
-            if second_amm && search.is_endpoint[edge.to] == 0 {
+            if second_amm && search.endpoint_count[edge.to] == 0 {
                 continue;
             }
             search.visited[edge.to] = true;
