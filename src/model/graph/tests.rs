@@ -113,11 +113,12 @@ fn brute_force_routes(
         distinct && links.len() <= 2 && no_return && amms_ok
     };
     let mut found = Vec::new();
-    let mut walks: Vec<(Vec<usize>, Vec<Hop>)> = vec![(vec![src], Vec::new())];
+    // Each walk: the node it ends at, the nodes it visited and its hops.
+    let mut walks: Vec<(usize, Vec<usize>, Vec<Hop>)> = vec![(src, vec![src], Vec::new())];
     for _ in 0..max_hops {
         let mut next = Vec::new();
-        for (nodes, hops) in walks {
-            for edge in &edges[*nodes.last().expect("a walk has a node")] {
+        for (at, nodes, hops) in walks {
+            for edge in &edges[at] {
                 let mut n = nodes.clone();
                 let mut h = hops.clone();
                 n.push(edge.to);
@@ -128,7 +129,7 @@ fn brute_force_routes(
                 if edge.to == dst {
                     found.push(h);
                 } else {
-                    next.push((n, h));
+                    next.push((edge.to, n, h));
                 }
             }
         }
@@ -164,8 +165,8 @@ fn each_pair_gets_exactly_the_routes_a_brute_force_walk_finds() {
     s.denominations.push("USDT".into());
     s.pools.extend(more);
     let max_hops = 8;
-    let graph = Graph::build(&s, max_hops, usize::MAX).expect("builds");
-    let (_, edges) = Graph::nodes_and_edges(&s).expect("builds");
+    let (mut graph, edges) = Graph::nodes_and_edges(&s).expect("builds");
+    graph.enumerate_routes(&edges, max_hops, usize::MAX);
     let n = graph.endpoints.len();
     let mut pairs_with_many = 0;
     for si in 0..n {
